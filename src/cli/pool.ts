@@ -1,0 +1,109 @@
+/**
+ * A fixed pool of scan workers. Batches are handed to whichever worker is free; results come
+ * back as promises, which the scanner awaits in submission order so output keeps input order.
+ */
+import { Worker } from 'node:worker_threads';
+import { VigilError } from '../shared/errors.js';
+import type { Batch } from './input.js';
+import type { BatchResult } from './scan-batch.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './scan-worker.js';
+
+interface Task {
+  readonly seq: number;
+  readonly batch: Batch;
+  readonly resolve: (result: BatchResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  task: Task | undefined;
+}
+
+export class ScanPool {
+  readonly #slots: Slot[];
+  readonly #queue: Task[] = [];
+  #seq = 0;
+  #failure: Error | undefined;
+  #closing = false;
+
+  constructor(size: number, setup: WorkerSetup) {
+    const url = new URL('./scan-worker.js', import.meta.url);
+    this.#slots = Array.from({ length: size }, () => {
+      const slot: Slot = { worker: new Worker(url, { workerData: setup }), task: undefined };
+      slot.worker.on('message', (message: FromWorker) => {
+        if (message.type !== 'result') return;
+        const task = slot.task;
+        slot.task = undefined;
+        task?.resolve({ out: message.out, issues: message.issues, items: message.items });
+        this.#dispatch();
+      });
+      slot.worker.on('error', (error) => this.#fail(error));
+      slot.worker.on('exit', (code) => {
+        if (code !== 0 && !this.#closing) this.#fail(new Error(`worker exited with code ${code}`));
+      });
+      return slot;
+    });
+  }
+
+  run(batch: Batch): Promise<BatchResult> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ seq: this.#seq++, batch, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Collects each worker's summary, then stops the workers. */
+  async finish(): Promise<FromWorker[]> {
+    const summaries = await Promise.all(
+      this.#slots.map(
+        (slot) =>
+          new Promise<FromWorker>((resolve, reject) => {
+            slot.worker.on('message', (message: FromWorker) => {
+              if (message.type === 'summary') resolve(message);
+            });
+            slot.worker.once('error', reject);
+            const finish: ToWorker = { type: 'finish' };
+            slot.worker.postMessage(finish);
+          }),
+      ),
+    );
+    await this.close();
+    return summaries;
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (slot.task !== undefined) continue;
+      const task = this.#queue.shift();
+      if (task === undefined) return;
+      slot.task = task;
+      const message: ToWorker = { type: 'batch', seq: task.seq, batch: task.batch };
+      // Lines travel as bytes and are handed over, not copied.
+      const transfer = task.batch.kind === 'lines' ? [task.batch.bytes.buffer as ArrayBuffer] : [];
+      slot.worker.postMessage(message, transfer);
+    }
+  }
+
+  #fail(cause: Error): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = new VigilError(
+      'WORKER_FAILED',
+      'A scan worker stopped unexpectedly; the scan was aborted.',
+      {
+        cause,
+      },
+    );
+    for (const slot of this.#slots) {
+      slot.task?.reject(this.#failure);
+      slot.task = undefined;
+    }
+    for (const task of this.#queue.splice(0)) task.reject(this.#failure);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * One batch of input through the analysis: decode, parse, validate, analyse, serialise. Runs
+ * inside a worker thread, or in the main thread with --workers 0.
+ */
+import { analyzeItem, type Engine } from '../analyze/analyze.js';
+import { parseItem } from '../analyze/item.js';
+import type { ScanSummary } from '../analyze/summary.js';
+import type { Item } from '../analyze/types.js';
+import type { Batch, InputIssue } from './input.js';
+
+export interface BatchResult {
+  /** Result lines, each ending with "\n". */
+  readonly out: string;
+  readonly issues: readonly InputIssue[];
+  readonly items: number;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const MAX_REASON = 160;
+
+/** Parser messages quote the input: keep them short and free of control characters. */
+function brief(message: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+  const clean = message.replace(/[\u0000-\u001f\u007f]/g, '\uFFFD');
+  return clean.length > MAX_REASON ? `${clean.slice(0, MAX_REASON)}…` : clean;
+}
+
+/**
+ * Calls `onItem` for every valid item of the batch, with the raw record (for fields beyond the
+ * item schema, such as a label), and reports every invalid one as an issue.
+ */
+export function forEachItem(
+  batch: Batch,
+  onItem: (item: Item, record: Record<string, unknown>, line: number) => void,
+  issues: InputIssue[],
+): void {
+  const handle = (line: number, record: unknown): void => {
+    const parsed = parseItem(record);
+    if (parsed.ok) onItem(parsed.item, record as Record<string, unknown>, line);
+    else issues.push({ line, reason: parsed.reason });
+  };
+  if (batch.kind === 'records') {
+    for (const { line, record } of batch.records) handle(line, record);
+    return;
+  }
+  const { bytes } = batch;
+  let line = batch.firstLine;
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    if (!isBlank(bytes, start, end)) {
+      let text: string | undefined;
+      try {
+        text = decoder.decode(bytes.subarray(start, end));
+      } catch {
+        issues.push({ line, reason: 'invalid UTF-8' });
+      }
+      if (text !== undefined) {
+        let record: unknown;
+        let parsed = true;
+        try {
+          record = JSON.parse(text);
+        } catch (error) {
+          parsed = false;
+          issues.push({ line, reason: `invalid JSON: ${brief((error as Error).message)}` });
+        }
+        if (parsed) handle(line, record);
+      }
+    }
+    line++;
+    start = end + 1;
+  }
+}
+
+export function processBatch(batch: Batch, engine: Engine, summary: ScanSummary): BatchResult {
+  const parts: string[] = [];
+  const issues: InputIssue[] = [];
+  forEachItem(
+    batch,
+    (item, _record, line) => {
+      try {
+        const analysis = analyzeItem(item, engine);
+        summary.add(analysis, item);
+        parts.push(JSON.stringify(analysis));
+      } catch {
+        // An analyser bug must not end a long scan; the record is reported, not silently lost.
+        issues.push({
+          line,
+          reason: 'the analysis failed on this item (please report it with the item)',
+        });
+      }
+    },
+    issues,
+  );
+  return { out: parts.length > 0 ? `${parts.join('\n')}\n` : '', issues, items: parts.length };
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  }
+  return true;
+}

@@ -1,0 +1,50 @@
+/**
+ * Worker thread entry for `vigil scan`: compiles the rules once, then analyses the batches it
+ * is sent and keeps its own share of the report summary until asked for it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEngine } from '../analyze/analyze.js';
+import type { ScoringModel } from '../analyze/score.js';
+import { ScanSummary, type SummaryOptions } from '../analyze/summary.js';
+import type { Batch } from './input.js';
+import { compileRuleSources, type RuleSource } from './rules-files.js';
+import { processBatch } from './scan-batch.js';
+
+export interface WorkerSetup {
+  readonly rules: readonly RuleSource[];
+  readonly model: ScoringModel;
+  readonly summary: SummaryOptions;
+}
+
+export type ToWorker = { type: 'batch'; seq: number; batch: Batch } | { type: 'finish' };
+export type FromWorker =
+  | {
+      type: 'result';
+      seq: number;
+      out: string;
+      issues: { line: number; reason: string }[];
+      items: number;
+    }
+  | { type: 'summary'; summary: ReturnType<ScanSummary['toJSON']> };
+
+const port = parentPort;
+if (port !== null) {
+  const setup = workerData as WorkerSetup;
+  const engine = createEngine({ rules: compileRuleSources(setup.rules), model: setup.model });
+  const summary = new ScanSummary(setup.summary);
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'batch') {
+      const result = processBatch(message.batch, engine, summary);
+      const reply: FromWorker = {
+        type: 'result',
+        seq: message.seq,
+        ...result,
+        issues: [...result.issues],
+      };
+      port.postMessage(reply);
+    } else {
+      const reply: FromWorker = { type: 'summary', summary: summary.toJSON() };
+      port.postMessage(reply);
+    }
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Vigil's one error type. Every failure a user can meet carries a `code` from the closed
+ * catalogue below, a message that says what to do, and optional structured `details`
+ * (never stack traces, file system paths of the host or other internals). `cause` is kept
+ * for logs and is never rendered to users.
+ *
+ * Every code is documented in docs/errors.md; a test keeps the two in step.
+ */
+export const ERROR_CODES = [
+  // Input reading (cli adapters)
+  'INPUT_NOT_FOUND',
+  'INPUT_UNREADABLE',
+  'INPUT_FORMAT_UNKNOWN',
+  'INPUT_CSV_MAPPING',
+  'INPUT_CSV_RECORD_TOO_LONG',
+  'INPUT_MALFORMED_RECORD',
+  'INPUT_STRICT_ABORT',
+  // Rules (analyze)
+  'RULES_INVALID',
+  'RULES_UNSAFE_REGEX',
+  'RULES_DUPLICATE_ID',
+  'RULE_EXAMPLE_FAILED',
+  // Scoring and calibration (analyze)
+  'WEIGHTS_INVALID',
+  'CALIBRATE_NOT_ENOUGH_LABELS',
+  // Corpus
+  'CORPUS_OPTIONS_INVALID',
+  // Command line
+  'CLI_USAGE',
+  'OUTPUT_UNWRITABLE',
+  'WORKER_FAILED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class VigilError extends Error {
+  override readonly name = 'VigilError';
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details =
+      options.details === undefined ? undefined : Object.freeze({ ...options.details });
+  }
+
+  /** The user-facing shape: code, message and details; never the cause or the stack. */
+  toJSON(): { code: ErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isVigilError(value: unknown, code?: ErrorCode): value is VigilError {
+  return value instanceof VigilError && (code === undefined || value.code === code);
+}
