@@ -48,8 +48,9 @@ describe('vigil scan', () => {
     expect(run.stderr).toContain('Scanned 1 items');
     expect(run.status).toBe(0);
     const [result] = lines(readFileSync(out, 'utf8'));
-    expect(result?.id).toBe('ad-1');
-    const phones = (result?.entities as { phones: { e164: string; obfuscated: boolean }[] }).phones;
+    if (result === undefined) throw new Error('no result line');
+    expect(result.id).toBe('ad-1');
+    const phones = (result.entities as { phones: { e164: string; obfuscated: boolean }[] }).phones;
     expect(phones).toEqual([expect.objectContaining({ e164: '+12125550147', obfuscated: true })]);
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/<html/i);
