@@ -7,6 +7,5 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
-    forbidOnly: !!process.env.CI,
   },
 });

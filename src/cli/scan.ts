@@ -180,6 +180,7 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
       input: inputName,
       rulesVersion: rulesVersion(sources),
       model: model.origin,
+      bands: model.bands,
       durationMs: Math.round(seconds * 1000),
     });
     await writeOutputFile(options.report, html);
@@ -187,7 +188,7 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
   const outcome: ScanOutcome = {
     items,
     malformed,
-    bands: bandCounts(data),
+    bands: { ...data.totals.bands },
     seconds,
     itemsPerSecond: seconds > 0 ? Math.round(items / seconds) : items,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -200,12 +201,6 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
     io.stderr.write(`${describeOutcome(outcome)}\n`);
   }
   return outcome;
-}
-
-function bandCounts(data: ReturnType<ScanSummary['result']>): ScanOutcome['bands'] {
-  const bands =
-    (data.totals as { bands?: Partial<Record<'low' | 'medium' | 'high', number>> }).bands ?? {};
-  return { low: bands.low ?? 0, medium: bands.medium ?? 0, high: bands.high ?? 0 };
 }
 
 export function describeOutcome(o: ScanOutcome): string {
@@ -225,7 +220,7 @@ async function openOutput(path: string | undefined, stdout: Writable): Promise<O
   if (!toStdout) {
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
-      stream.once('error', (error) =>
+      stream.once('error', (error: Error) =>
         reject(
           new VigilError(
             'OUTPUT_UNWRITABLE',
@@ -239,7 +234,7 @@ async function openOutput(path: string | undefined, stdout: Writable): Promise<O
     });
   }
   let failure: Error | undefined;
-  stream.on('error', (error) => {
+  stream.on('error', (error: Error) => {
     failure = error;
   });
   return {
