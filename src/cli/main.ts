@@ -206,7 +206,7 @@ export function buildProgram(): Command {
       const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
       io.stdout.write(
         [
-          describeOutcome(outcome.scan),
+          ...(opts.quiet === true ? [describeOutcome(outcome.scan)] : []),
           `Against the corpus ground truth, items flagged medium or high: precision ${pct(outcome.precision)}, recall ${pct(outcome.recall)}.`,
           `Results: ${outcome.results}`,
           `Report:  ${outcome.report}  (open it in a browser)`,
