@@ -266,6 +266,8 @@ const CONFUSABLES: ReadonlyMap<number, string> = new Map(
   }).map(([k, v]) => [k.codePointAt(0) ?? 0, v]),
 );
 
+const isPlainAscii = (c: number): boolean =>
+  (c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d;
 const isAsciiAlnum = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -301,23 +303,31 @@ function foldMapped(original: string): FoldedText {
 
   let i = 0;
   while (i < n) {
-    const cp = original.codePointAt(i) ?? 0;
-    const width = cp > 0xffff ? 2 : 1;
-    if (cp < 0x80) {
-      const isControl = cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d;
-      const c = isControl || cp === 0x7f ? ' ' : String.fromCharCode(cp);
-      grow(out + 1);
-      starts[out] = i;
-      ends[out] = i + 1;
-      disguised[out] = afterHidden ? 1 : 0;
+    const unit = original.charCodeAt(i);
+    if (isPlainAscii(unit)) {
+      // A run of printable ASCII is copied in one piece: most ads are mostly ASCII.
+      let j = i + 1;
+      while (j < n && isPlainAscii(original.charCodeAt(j))) j++;
+      const length = j - i;
+      grow(out + length);
+      for (let k = 0; k < length; k++) {
+        starts[out + k] = i + k;
+        ends[out + k] = i + k + 1;
+        disguised[out + k] = 0;
+        const c = original.charCodeAt(i + k) | 0x20;
+        if (c >= 0x61 && c <= 0x7a) latinLetters++;
+      }
+      if (afterHidden) disguised[out] = 1;
       afterHidden = false;
-      casedParts.push(c);
-      lowerParts.push(cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : c);
-      if ((cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)) latinLetters++;
-      out++;
-      i += width;
+      const chunk = original.slice(i, j);
+      casedParts.push(chunk);
+      lowerParts.push(chunk.toLowerCase());
+      out += length;
+      i = j;
       continue;
     }
+    const cp = original.codePointAt(i) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
     const fold = foldChar(cp);
     if (fold.cased.length === 0) {
       // A hidden character inside a word or number disguises its neighbours.

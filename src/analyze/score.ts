@@ -188,10 +188,11 @@ export function scoreIndicators(
   const names = new Map<string, string>();
   for (const f of fired) if (!names.has(f.rule)) names.set(f.rule, f.name);
 
+  const weights = weightMap(model);
   const contributions: Contribution[] = [];
   let sum = 0;
   for (const rule of names.keys()) {
-    const w = Object.hasOwn(model.weights, rule) ? (model.weights[rule] ?? 0) : 0;
+    const w = weights.get(rule) ?? 0;
     sum += w;
     contributions.push({ rule, weight: w });
   }
@@ -205,13 +206,20 @@ export function scoreIndicators(
   return {
     risk,
     band,
-    explanation: Object.freeze({
-      bias: model.bias,
-      logit: roundTo(logit, 6),
-      contributions: Object.freeze(contributions.map((c) => Object.freeze(c))),
-      summary,
-    }),
+    // Not frozen: this runs once per item, and freezing costs more than the scoring itself.
+    explanation: { bias: model.bias, logit: roundTo(logit, 6), contributions, summary },
   };
+}
+
+/** The model's weights as a Map, built once per model: a lookup per fired rule per item. */
+const weightMaps = new WeakMap<ScoringModel, ReadonlyMap<string, number>>();
+function weightMap(model: ScoringModel): ReadonlyMap<string, number> {
+  let map = weightMaps.get(model);
+  if (map === undefined) {
+    map = new Map(Object.entries(model.weights));
+    weightMaps.set(model, map);
+  }
+  return map;
 }
 
 function byStrength(a: Contribution, b: Contribution): number {
