@@ -66,7 +66,12 @@ describe('vigil scan', () => {
       Buffer.from([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), // line 3: invalid UTF-8
       `{"id":"nul","body":"a\u0000b"}\n`.replace('\\u0000', '\u0000'), // line 4: raw NUL in a string
       `${JSON.stringify({ id: 'big', body: 'x'.repeat(10 * 1024 * 1024) })}\n`, // line 5: 10 MB line
-      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), // binary garbage (several lines)
+      // line 6: binary garbage (no newline byte, so it is one line)
+      Buffer.from(
+        Array.from({ length: 4096 }, (_, i) => ((i * 7919) % 255) + (i % 2 === 0 ? 0 : 1)).map(
+          (b) => (b === 10 ? 11 : b),
+        ),
+      ),
       `\n${good('g2')}\n`,
       '{"title":"no id"}\n',
       '[1,2,3]\n',
@@ -86,7 +91,10 @@ describe('vigil scan', () => {
     expect(run.stderr).toMatch(/hostile\.jsonl:3: skipped: invalid UTF-8/);
     expect(run.stderr).toMatch(/hostile\.jsonl:4: skipped: invalid JSON/);
     expect(run.stderr).toMatch(/hostile\.jsonl:5: skipped: line is longer than 1048576 bytes/);
-    expect(run.stderr).toMatch(/missing "id"/);
+    expect(run.stderr).toMatch(/hostile\.jsonl:6: skipped: invalid (UTF-8|JSON)/);
+    expect(run.stderr).toMatch(/hostile\.jsonl:8: skipped: missing "id"/);
+    expect(run.stderr).toMatch(/hostile\.jsonl:9: skipped: an item must be a JSON object/);
+    expect(run.stderr).toMatch(/7 malformed records skipped/);
     expect(run.stderr).toMatch(/malformed records skipped/);
   });
 
