@@ -49,7 +49,8 @@ describe('defaultModel', () => {
 });
 
 describe('scoreIndicators', () => {
-  const model = defaultModel(RULES);
+  // A fixed bias, so that the expected numbers do not depend on the default.
+  const model: ScoringModel = { ...defaultModel(RULES), bias: -3 };
 
   it('scores no indicators as σ(bias)', () => {
     const s = scoreIndicators(model, []);

@@ -35,10 +35,11 @@ export interface ScoringModel {
 }
 
 /**
- * σ(-3) ≈ 0.047: an item with no indicators is low risk, and it takes about +2.6 of evidence
- * (for instance two or three strong indicators) to reach the medium band.
+ * σ(-2.5) ≈ 0.076: an item with no indicators is low risk, and it takes about +2.1 of evidence
+ * (two or three of the research-backed indicators together) to reach the medium band, which
+ * asks for a human look; one indicator alone never gets there.
  */
-export const DEFAULT_BIAS = -3;
+export const DEFAULT_BIAS = -2.5;
 export const DEFAULT_BANDS: { readonly medium: number; readonly high: number } = Object.freeze({
   medium: 0.4,
   high: 0.7,

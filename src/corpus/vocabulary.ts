@@ -56,14 +56,14 @@ export type Kit = Readonly<Record<string, readonly string[]>>;
 //   out: libphonenumber rejects it.)
 // AU: ACMA's fictitious numbers: mobiles 0491 570 006 and 0491 570 156..159 (the mobile list is
 //   30 single numbers, not a range; only these five are used) and landlines 0X 5550 xxxx.
-// FR: ARCEP's blocks for audiovisual works: 06 39 98 xx xx and 01 99 00 / 02 61 91 / 03 53 01 /
+// FR: ARCEP's blocks for audiovisual works: 06 39 98 xx xx (mobile) and 01 99 00 / 02 61 91 / 03 53 01 /
 //   04 65 71 / 05 36 49 xx xx.
 // Everywhere else no regulator publishes a fiction range, so numbers follow the local format
 // with a 555 block (e.g. +34 612 555 xxx, +52 55 5555 xxxx); they are syntactically valid and
 // meant to be recognisably fake, but are not guaranteed unassigned.
 //
-// libphonenumber's full metadata knows the GB mobile and FR mobile drama blocks and reports them
-// as invalid; extractors should test isPossible() rather than isValid() on them.
+// libphonenumber's full metadata knows the GB and FR mobile drama blocks and reports them as
+// invalid, as a scanner of real ads should; so GB and FR ads use the landline drama blocks only.
 // ---------------------------------------------------------------------------------------------
 
 export interface PhoneArea {
@@ -109,18 +109,6 @@ const gbGeo = (prefix: string, groups: readonly number[]): PhoneArea => ({
   mobile: false,
 });
 
-const GB_MOBILE: PhoneArea = {
-  country: 'GB',
-  cc: '44',
-  trunk: '0',
-  prefix: '7700900',
-  lineLen: 3,
-  min: 0,
-  max: 999,
-  groups: [4, 6],
-  mobile: true,
-};
-
 const AU_MOBILE: PhoneArea = {
   country: 'AU',
   cc: '61',
@@ -157,7 +145,6 @@ const fr = (block: string, mobile: boolean): PhoneArea => ({
   groups: [1, 2, 2, 2, 2],
   mobile,
 });
-const FR_MOBILE = fr('63998', true);
 
 /** A 555 block in a country without a published fiction range (see the note above). */
 const local = (
@@ -295,9 +282,7 @@ function ca(name: string, prov: string, lang: Lang, ...codes: string[]): CityDef
   return city(name, `CA-${prov}`, 'CA', lang, areas);
 }
 
-const gbMob = [GB_MOBILE];
 const auMob = [AU_MOBILE];
-const frMob = [FR_MOBILE];
 
 export const CITIES: Readonly<Record<string, readonly CityDef[]>> = {
   US: [
@@ -365,20 +350,20 @@ export const CITIES: Readonly<Record<string, readonly CityDef[]>> = {
     ca('Halifax', 'NS', 'en', '902', '782'),
   ],
   GB: [
-    city('London', 'GB-ENG', 'GB', 'en', [gbGeo('2079460', [2, 4, 4])], gbMob),
-    city('Birmingham', 'GB-ENG', 'GB', 'en', [gbGeo('1214960', [3, 3, 4])], gbMob),
-    city('Manchester', 'GB-ENG', 'GB', 'en', [gbGeo('1614960', [3, 3, 4])], gbMob),
-    city('Leeds', 'GB-ENG', 'GB', 'en', [gbGeo('1134960', [3, 3, 4])], gbMob),
-    city('Sheffield', 'GB-ENG', 'GB', 'en', [gbGeo('1144960', [3, 3, 4])], gbMob),
-    city('Leicester', 'GB-ENG', 'GB', 'en', [gbGeo('1164960', [3, 3, 4])], gbMob),
-    city('Bristol', 'GB-ENG', 'GB', 'en', [gbGeo('1174960', [3, 3, 4])], gbMob),
-    city('Reading', 'GB-ENG', 'GB', 'en', [gbGeo('1184960', [3, 3, 4])], gbMob),
-    city('Liverpool', 'GB-ENG', 'GB', 'en', [gbGeo('1514960', [3, 3, 4])], gbMob),
-    city('Newcastle upon Tyne', 'GB-ENG', 'GB', 'en', [gbGeo('1914980', [3, 3, 4])], gbMob),
-    city('Edinburgh', 'GB-SCT', 'GB', 'en', [gbGeo('1314960', [3, 3, 4])], gbMob),
-    city('Glasgow', 'GB-SCT', 'GB', 'en', [gbGeo('1414960', [3, 3, 4])], gbMob),
-    city('Cardiff', 'GB-WLS', 'GB', 'en', [gbGeo('2920180', [2, 4, 4])], gbMob),
-    city('Belfast', 'GB-NIR', 'GB', 'en', [gbGeo('2896496', [2, 4, 4])], gbMob),
+    city('London', 'GB-ENG', 'GB', 'en', [gbGeo('2079460', [2, 4, 4])]),
+    city('Birmingham', 'GB-ENG', 'GB', 'en', [gbGeo('1214960', [3, 3, 4])]),
+    city('Manchester', 'GB-ENG', 'GB', 'en', [gbGeo('1614960', [3, 3, 4])]),
+    city('Leeds', 'GB-ENG', 'GB', 'en', [gbGeo('1134960', [3, 3, 4])]),
+    city('Sheffield', 'GB-ENG', 'GB', 'en', [gbGeo('1144960', [3, 3, 4])]),
+    city('Leicester', 'GB-ENG', 'GB', 'en', [gbGeo('1164960', [3, 3, 4])]),
+    city('Bristol', 'GB-ENG', 'GB', 'en', [gbGeo('1174960', [3, 3, 4])]),
+    city('Reading', 'GB-ENG', 'GB', 'en', [gbGeo('1184960', [3, 3, 4])]),
+    city('Liverpool', 'GB-ENG', 'GB', 'en', [gbGeo('1514960', [3, 3, 4])]),
+    city('Newcastle upon Tyne', 'GB-ENG', 'GB', 'en', [gbGeo('1914980', [3, 3, 4])]),
+    city('Edinburgh', 'GB-SCT', 'GB', 'en', [gbGeo('1314960', [3, 3, 4])]),
+    city('Glasgow', 'GB-SCT', 'GB', 'en', [gbGeo('1414960', [3, 3, 4])]),
+    city('Cardiff', 'GB-WLS', 'GB', 'en', [gbGeo('2920180', [2, 4, 4])]),
+    city('Belfast', 'GB-NIR', 'GB', 'en', [gbGeo('2896496', [2, 4, 4])]),
   ],
   AU: [
     city('Sydney', 'AU-NSW', 'AU', 'en', [auGeo('2')], auMob),
@@ -392,16 +377,16 @@ export const CITIES: Readonly<Record<string, readonly CityDef[]>> = {
     city('Adelaide', 'AU-SA', 'AU', 'en', [auGeo('8')], auMob),
   ],
   FR: [
-    city('Paris', 'FR-IDF', 'FR', 'fr', [fr('19900', false)], frMob),
-    city('Lyon', 'FR-ARA', 'FR', 'fr', [fr('46571', false)], frMob),
-    city('Marseille', 'FR-PAC', 'FR', 'fr', [fr('46571', false)], frMob),
-    city('Nice', 'FR-PAC', 'FR', 'fr', [fr('46571', false)], frMob),
-    city('Toulouse', 'FR-OCC', 'FR', 'fr', [fr('53649', false)], frMob),
-    city('Bordeaux', 'FR-NAQ', 'FR', 'fr', [fr('53649', false)], frMob),
-    city('Lille', 'FR-HDF', 'FR', 'fr', [fr('35301', false)], frMob),
-    city('Strasbourg', 'FR-GES', 'FR', 'fr', [fr('35301', false)], frMob),
-    city('Nantes', 'FR-PDL', 'FR', 'fr', [fr('26191', false)], frMob),
-    city('Rennes', 'FR-BRE', 'FR', 'fr', [fr('26191', false)], frMob),
+    city('Paris', 'FR-IDF', 'FR', 'fr', [fr('19900', false)]),
+    city('Lyon', 'FR-ARA', 'FR', 'fr', [fr('46571', false)]),
+    city('Marseille', 'FR-PAC', 'FR', 'fr', [fr('46571', false)]),
+    city('Nice', 'FR-PAC', 'FR', 'fr', [fr('46571', false)]),
+    city('Toulouse', 'FR-OCC', 'FR', 'fr', [fr('53649', false)]),
+    city('Bordeaux', 'FR-NAQ', 'FR', 'fr', [fr('53649', false)]),
+    city('Lille', 'FR-HDF', 'FR', 'fr', [fr('35301', false)]),
+    city('Strasbourg', 'FR-GES', 'FR', 'fr', [fr('35301', false)]),
+    city('Nantes', 'FR-PDL', 'FR', 'fr', [fr('26191', false)]),
+    city('Rennes', 'FR-BRE', 'FR', 'fr', [fr('26191', false)]),
   ],
   ES: [
     city('Madrid', 'ES-MD', 'ES', 'es', [es('612'), es('634')]),
