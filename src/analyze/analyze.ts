@@ -27,14 +27,16 @@ export function createEngine(options: { rules: RuleSet; model?: ScoringModel }):
 /** The document of an item, with its language detected when the item does not state it. */
 export function itemDoc(item: Item): Doc {
   const location = item.location;
-  const context = {
-    ...(location?.country !== undefined && { country: location.country }),
-    ...(location?.region !== undefined && { region: location.region }),
-    ...(location?.city !== undefined && { city: location.city }),
-  };
-  const doc = makeDoc(item, { ...context, language: item.language ?? 'und' });
-  if (item.language !== undefined) return doc;
-  return { ...doc, context: { ...context, language: detectLanguage(doc.folded.text) } };
+  return makeDoc(
+    item,
+    {
+      country: location?.country,
+      region: location?.region,
+      city: location?.city,
+      language: item.language,
+    },
+    detectLanguage,
+  );
 }
 
 export function analyzeItem(item: Item, engine: Engine): Analysis {

@@ -18,9 +18,14 @@ export interface Doc {
   spanOfFolded(start: number, end: number): Span;
 }
 
+/**
+ * `context.language` may be left for `detectLanguage` to fill in from the folded text, which
+ * exists only once the document is made.
+ */
 export function makeDoc(
   fields: { readonly title?: string | undefined; readonly body?: string | undefined },
-  context: ScanContext,
+  context: ScanContext | (Omit<ScanContext, 'language'> & { language?: undefined }),
+  detectLanguage?: (folded: string) => string,
 ): Doc {
   const title = fields.title ?? '';
   const body = fields.body ?? '';
@@ -46,11 +51,12 @@ export function makeDoc(
     return { field: 'title', start: range.start, end, text: title.slice(range.start, end) };
   };
 
+  const language = context.language ?? detectLanguage?.(folded.text) ?? 'und';
   return {
     title,
     body,
     folded,
-    context,
+    context: context.language === language ? (context as ScanContext) : { ...context, language },
     span,
     spanOfFolded: (start, end) => span(folded.toOriginal(start, end)),
   };

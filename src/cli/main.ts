@@ -5,12 +5,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { checkRuleExamples } from '../analyze/examples.js';
 import { validateCorpusOptions } from '../corpus/index.js';
-import { isVigilError } from '../shared/errors.js';
+import { isVigilError, VigilError } from '../shared/errors.js';
 import { describeCalibration, runCalibrate } from './calibrate.js';
 import { writeCorpus } from './corpus.js';
 import { runDemo } from './demo.js';
 import type { CsvColumns } from './input.js';
+import { compileRuleSources, readRuleSources, rulesVersion } from './rules-files.js';
 import { describeOutcome, runScan, type ScanIo } from './scan.js';
 
 const VERSION = '0.1.0';
@@ -159,6 +161,32 @@ export function buildProgram(): Command {
         io,
       );
       io.stdout.write(`${describeCalibration(result, out)}\n`);
+    });
+
+  program
+    .command('rules')
+    .description("Check rule files: schema, regex safety, and every rule's own examples.")
+    .argument('[paths...]', 'rule files or folders (default: the built-in rules)')
+    .action(async (paths: string[]) => {
+      const sources = await readRuleSources(paths.length > 0 ? paths : undefined);
+      const rules = compileRuleSources(sources);
+      const failures = checkRuleExamples(rules);
+      for (const f of failures) {
+        io.stderr.write(`${f.rule}: ${f.kind} example ${f.problem}: ${JSON.stringify(f.text)}\n`);
+      }
+      const examples = rules.rules.reduce(
+        (n, r) => n + r.examples.positive.length + r.examples.negative.length,
+        0,
+      );
+      if (failures.length > 0) {
+        throw new VigilError(
+          'RULE_EXAMPLE_FAILED',
+          `${failures.length} of ${examples} rule examples failed (listed above); fix the rules or their examples.`,
+        );
+      }
+      io.stdout.write(
+        `${rules.rules.length} rules in ${sources.length} files (${rulesVersion(sources)}): all ${examples} examples behave as declared.\n`,
+      );
     });
 
   program

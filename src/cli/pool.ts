@@ -20,6 +20,14 @@ interface Slot {
   task: Task | undefined;
 }
 
+/**
+ * A scan worker holds little: the compiled rules, a phone-number cache and its share of the
+ * report summary. Capping its heap keeps the process's peak memory flat whatever the input
+ * size (V8 would otherwise let each heap grow to defer collection); the young generation is
+ * left large because most of what an analysis allocates dies young.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 48 };
+
 export class ScanPool {
   readonly #slots: Slot[];
   readonly #queue: Task[] = [];
@@ -30,7 +38,10 @@ export class ScanPool {
   constructor(size: number, setup: WorkerSetup) {
     const url = new URL('./scan-worker.js', import.meta.url);
     this.#slots = Array.from({ length: size }, () => {
-      const slot: Slot = { worker: new Worker(url, { workerData: setup }), task: undefined };
+      const slot: Slot = {
+        worker: new Worker(url, { workerData: setup, resourceLimits: WORKER_LIMITS }),
+        task: undefined,
+      };
       slot.worker.on('message', (message: FromWorker) => {
         if (message.type !== 'result') return;
         const task = slot.task;
