@@ -72,6 +72,15 @@ describe('regionCode', () => {
     expect(regionCode(region, country)).toBe(code);
   });
 
+  it('answers the same when asked again (the answers are remembered)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(regionCode('N.Y.', 'US')).toBe('US-NY');
+      expect(regionCode('N.Y.', 'GB')).toBeUndefined();
+      expect(regionCode('N.Y.')).toBe('US-NY');
+      expect(regionCode('N.Y.', '')).toBe('US-NY');
+    }
+  });
+
   it('gives nothing for other countries or unknown names', () => {
     expect(regionCode('ON', 'US')).toBeUndefined();
     expect(regionCode('NY', 'GB')).toBeUndefined();
@@ -202,6 +211,19 @@ describe('messaging_only_contact', () => {
     expect(
       computeFeatures(docOf('Call only after 6pm'), NONE, new Set()).messaging_only_contact,
     ).toBeUndefined();
+  });
+
+  it('reads wording at word boundaries only, with or without blanks between its words', () => {
+    const only = (text: string): string[] => {
+      const doc = docOf(text);
+      return evidence(doc, computeFeatures(doc, NONE, new Set()).messaging_only_contact);
+    };
+    expect(only('TEXTONLY')).toEqual(['TEXTONLY']);
+    expect(only('whatsapp\t only, no calls')).toEqual(['whatsapp\t only', 'no calls']);
+    expect(only('Réné: solo whatsapp')).toEqual(['solo whatsapp']);
+    expect(only('context only')).toEqual([]);
+    expect(only('x_text only')).toEqual([]);
+    expect(only('dms only')).toEqual(['dms only']);
   });
 });
 

@@ -12,7 +12,9 @@ import type { Doc } from './doc.js';
 import {
   DOC_FIELD_SEPARATOR,
   type Entities,
+  type Handle,
   MESSAGING_PLATFORMS,
+  type Phone,
   type Platform,
   type Range,
   type Span,
@@ -143,6 +145,33 @@ REGIONS.CA.set('yukon territory', 'CA-YT');
  */
 export function regionCode(region: string | undefined, country?: string): string | undefined {
   if (region === undefined) return undefined;
+  // Memo: items of a feed name the same few regions over and over, and the normalisation below
+  // (NFKD, four regexes) costs more than the rest of the features. No country and "" read alike.
+  const countryKey = country ?? '';
+  const known = regionMemo.get(countryKey);
+  if (known?.has(region)) return known.get(region);
+  const code = lookUpRegion(region, country);
+  // Region names come from item data: bound the memo on hostile input.
+  if (regionMemoSize >= MAX_REGION_MEMO) {
+    regionMemo.clear();
+    regionMemoSize = 0;
+  }
+  let byRegion = regionMemo.get(countryKey);
+  if (byRegion === undefined) {
+    byRegion = new Map();
+    regionMemo.set(countryKey, byRegion);
+  }
+  byRegion.set(region, code);
+  regionMemoSize++;
+  return code;
+}
+
+const MAX_REGION_MEMO = 4096;
+/** Country as given ("" for none) → region as given → code. */
+const regionMemo = new Map<string, Map<string, string | undefined>>();
+let regionMemoSize = 0;
+
+function lookUpRegion(region: string, country: string | undefined): string | undefined {
   const key = region
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -181,38 +210,65 @@ const THIRD_PARTY_WORDS = [
   '\\b(?:her|their|my|our)[ \\t]{1,2}(?:manager|booker|driver|handler)[ \\t]{1,2}(?:will|can|handles|takes|arranges|books)\\b',
 ];
 
-/** Both wordings in one regex, so the text is scanned once; the group says which matched. */
+/** A wording branch without its leading `\b`, which every branch must have (see WORDING). */
+function afterBoundary(branch: string): string {
+  if (!branch.startsWith('\\b')) throw new Error(`wording /${branch}/ must start with \\b`);
+  return branch.slice(2);
+}
+
+/**
+ * Both wordings in one regex, so the text is scanned once; the group says which matched.
+ *
+ * Every branch starts with `\b`, written once in front of all of them instead of once per
+ * branch: the same matches, since the assertion holds or fails at a position whatever branch
+ * follows, but irregexp then rejects most positions (inside words, blanks) with one test instead
+ * of trying all nine branches there, which made this regex cost as much as all the other
+ * features together.
+ */
 const WORDING = new RegExp(
-  `(?<only>${MESSAGING_ONLY_WORDS.join('|')})|(?<third>${THIRD_PARTY_WORDS.join('|')})`,
+  `\\b(?:(?<only>${MESSAGING_ONLY_WORDS.map(afterBoundary).join('|')})|(?<third>${THIRD_PARTY_WORDS.map(afterBoundary).join('|')}))`,
   'gu',
 );
 
 const MAX_WORD_HITS = 8;
 
-function wordingHits(doc: Doc): { only: Range[]; third: Range[] } {
+/** Evidence of the two wordings; a list is undefined when nothing matched. */
+interface WordingHits {
+  only: Range[] | undefined;
+  third: Range[] | undefined;
+}
+
+function wordingHits(doc: Doc): WordingHits {
   const text = doc.folded.text;
-  const only: Range[] = [];
-  const third: Range[] = [];
+  const hits: WordingHits = { only: undefined, third: undefined };
+  let kept = 0;
   WORDING.lastIndex = 0;
   let m = WORDING.exec(text);
-  while (m !== null && only.length + third.length < 2 * MAX_WORD_HITS) {
-    const list = m.groups?.only !== undefined ? only : third;
+  while (m !== null && kept < 2 * MAX_WORD_HITS) {
+    const key = m.groups?.only !== undefined ? 'only' : 'third';
+    const list = hits[key] ?? [];
+    hits[key] = list;
     if (list.length < MAX_WORD_HITS) {
       list.push(doc.folded.toOriginal(m.index, m.index + m[0].length));
+      kept++;
     }
     m = WORDING.exec(text);
   }
   WORDING.lastIndex = 0;
-  return { only, third };
+  return hits;
 }
 
 const MESSAGING: ReadonlySet<Platform> = new Set(MESSAGING_PLATFORMS);
+const NO_HANDLES: readonly Handle[] = Object.freeze([]);
 
 // ---------------------------------------------------------------------------------------------
 
 /**
  * The structural features of a document. `mentions` is the set of messaging and payment
  * platforms the text names (entities/handles.ts `mentionsPlatforms`).
+ *
+ * Most ads have few contacts: each feature returns early on empty lists, so the common case
+ * allocates little beyond the result.
  */
 export function computeFeatures(
   doc: Doc,
@@ -220,72 +276,100 @@ export function computeFeatures(
   mentions: ReadonlySet<string>,
 ): Features {
   const features: Partial<Record<FeatureName, readonly Range[]>> = {};
-  const spans = (list: readonly { span: Span }[]): Range[] =>
-    list.map((e) => rangeOfSpan(doc, e.span));
+  const { phones, emails, handles, urls, wallets } = entities;
 
   // Phone from another country, or (NANP) another state or province, than the posting.
-  const region = regionCode(doc.context.region, doc.context.country);
-  const country = doc.context.country?.toUpperCase() ?? region?.slice(0, 2);
-  if (country !== undefined) {
-    const away = entities.phones.filter(
-      (p) =>
-        (p.country !== undefined && p.country !== country) ||
-        (region !== undefined && p.area !== undefined && p.area !== region),
-    );
-    if (away.length > 0) features.phone_region_mismatch = spans(away);
+  if (phones.length > 0) {
+    const region = regionCode(doc.context.region, doc.context.country);
+    const country = doc.context.country?.toUpperCase() ?? region?.slice(0, 2);
+    if (country !== undefined) {
+      const away: Range[] = [];
+      for (const p of phones) {
+        if (
+          (p.country !== undefined && p.country !== country) ||
+          (region !== undefined && p.area !== undefined && p.area !== region)
+        ) {
+          away.push(rangeOfSpan(doc, p.span));
+        }
+      }
+      if (away.length > 0) features.phone_region_mismatch = away;
+    }
   }
 
   // Messaging handles or platform names, and no ordinary phone or email; or explicit wording.
-  const messagingHandles = entities.handles.filter((h) => h.kind === 'messaging');
-  const messagingNumbers = new Set(messagingHandles.map((h) => h.handle));
-  const inHandle = (span: Span): boolean =>
-    messagingHandles.some(
-      (h) => h.span.field === span.field && span.start >= h.span.start && span.end <= h.span.end,
-    );
-  const ordinaryPhones = entities.phones.filter(
-    (p) => !messagingNumbers.has(p.e164) && !inHandle(p.span),
-  );
-  const mentioned = [...mentions].filter((m) => MESSAGING.has(m as Platform));
-  const onlyThroughMessaging =
-    (messagingHandles.length > 0 || mentioned.length > 0) &&
-    ordinaryPhones.length === 0 &&
-    entities.emails.length === 0;
+  const messagingHandles =
+    handles.length === 0 ? NO_HANDLES : handles.filter((h) => h.kind === 'messaging');
+  let mentioned: string[] | undefined;
+  let onlyThroughMessaging = false;
+  if (emails.length === 0) {
+    if (messagingHandles.length === 0) {
+      mentioned = [];
+      for (const m of mentions) if (MESSAGING.has(m as Platform)) mentioned.push(m);
+    }
+    onlyThroughMessaging =
+      (messagingHandles.length > 0 || (mentioned?.length ?? 0) > 0) &&
+      !hasOrdinaryPhone(phones, messagingHandles);
+  }
   const wording = wordingHits(doc);
   const onlyWords = wording.only;
-  if (onlyThroughMessaging || onlyWords.length > 0) {
+  if (onlyThroughMessaging || onlyWords !== undefined) {
     const evidence: Range[] = [];
     if (onlyThroughMessaging) {
-      evidence.push(...spans(messagingHandles));
-      if (messagingHandles.length === 0) evidence.push(...mentionRanges(doc, mentioned));
+      for (const h of messagingHandles) evidence.push(rangeOfSpan(doc, h.span));
+      if (messagingHandles.length === 0) evidence.push(...mentionRanges(doc, mentioned ?? []));
     }
-    evidence.push(...onlyWords);
+    if (onlyWords !== undefined) evidence.push(...onlyWords);
     features.messaging_only_contact = evidence;
   }
 
   // A contact written to defeat search: spelled digits, look-alike letters, odd separators.
-  const obscured = [
-    ...entities.phones.filter((e) => e.obfuscated),
-    ...entities.emails.filter((e) => e.obfuscated),
-    ...entities.handles.filter((e) => e.obfuscated),
-    ...entities.urls.filter((e) => e.obfuscated),
-  ];
-  if (obscured.length > 0) features.obscured_contact = spans(obscured);
+  const obscured: Range[] = [];
+  const addObscured = (list: readonly { obfuscated: boolean; span: Span }[]): void => {
+    for (const e of list) if (e.obfuscated) obscured.push(rangeOfSpan(doc, e.span));
+  };
+  addObscured(phones);
+  addObscured(emails);
+  addObscured(handles);
+  addObscured(urls);
+  if (obscured.length > 0) features.obscured_contact = obscured;
 
-  if (entities.wallets.length > 0) features.crypto_payment = spans(entities.wallets);
+  if (wallets.length > 0) features.crypto_payment = wallets.map((e) => rangeOfSpan(doc, e.span));
 
   // Distinct phones and handles; a WhatsApp number that is also listed as a phone counts once.
-  const contactKeys = new Set<string>();
-  for (const p of entities.phones) contactKeys.add(p.e164);
-  for (const h of entities.handles) {
-    contactKeys.add(h.handle.startsWith('+') ? h.handle : `${h.platform}:${h.handle}`);
+  if (phones.length + handles.length >= 3) {
+    const contactKeys = new Set<string>();
+    for (const p of phones) contactKeys.add(p.e164);
+    for (const h of handles) {
+      contactKeys.add(h.handle.startsWith('+') ? h.handle : `${h.platform}:${h.handle}`);
+    }
+    if (contactKeys.size >= 3) {
+      features.many_contacts = [...phones, ...handles].map((e) => rangeOfSpan(doc, e.span));
+    }
   }
-  if (contactKeys.size >= 3)
-    features.many_contacts = spans([...entities.phones, ...entities.handles]);
 
   const thirdParty = wording.third;
-  if (thirdParty.length > 0) features.third_party_contact = thirdParty;
+  if (thirdParty !== undefined) features.third_party_contact = thirdParty;
 
   return features;
+}
+
+/** Whether a phone is an ordinary one: neither the number of a messaging handle nor inside one. */
+function hasOrdinaryPhone(phones: readonly Phone[], messagingHandles: readonly Handle[]): boolean {
+  for (const p of phones) {
+    const span = p.span;
+    let messaging = false;
+    for (const h of messagingHandles) {
+      if (
+        h.handle === p.e164 ||
+        (h.span.field === span.field && span.start >= h.span.start && span.end <= h.span.end)
+      ) {
+        messaging = true;
+        break;
+      }
+    }
+    if (!messaging) return true;
+  }
+  return false;
 }
 
 /** Where the text first names each platform, when it names it plainly. */

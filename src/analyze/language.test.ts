@@ -55,6 +55,22 @@ describe('detectLanguage', () => {
     expect(detect(long)).toBe('en');
   });
 
+  it('counts scripts over the whole window, however the text starts', () => {
+    // Latin first, then more Thai letters than Latin ones within the window.
+    expect(detect(`Hello ${'รับสมัครพนักงาน'.repeat(20)}`)).toBe('th');
+    // Latin letters that other scripts cannot catch up with any more.
+    expect(detect(`We are hiring and you can apply ${'รับสมัคร'.repeat(2)}`)).toBe('en');
+    expect(detect(`${'a'.repeat(300)} ${'Требуются '.repeat(40)}`)).toBe('und');
+    expect(detect(`${'the cat and the dog '.repeat(14)}${'Требуются '.repeat(40)}`)).toBe('en');
+  });
+
+  it('counts the stopwords of the first 40 words only, whatever their length', () => {
+    const filler = 'lorem '.repeat(38);
+    expect(detect(`${filler}the and`)).toBe('en');
+    expect(detect(`${filler}lorem the and`)).toBe('und');
+    expect(detect(`${'supercalifragilistic '.repeat(20)}y el la que de los`)).toBe('es');
+  });
+
   it('always answers with a known code', () => {
     const known = new Set([
       'en',

@@ -148,6 +148,32 @@ describe('phrases', () => {
     expect(run(rules, doc)[0]?.ranges).toHaveLength(16);
   });
 
+  it('compare words, not only their hashes', () => {
+    // "yacxd" and "glbvv" have the same FNV-1a hash: the matcher looks tokens up by hash.
+    const one = rulesOf({ when: { any: [{ phrases: ['yacxd pics', 'pics glbvv'] }] } });
+    expect(run(one, docOf('glbvv pics'))).toEqual([]);
+    expect(run(one, docOf('pics yacxd'))).toEqual([]);
+    const hit = docOf('see glbvv pics yacxd pics');
+    expect(texts(hit, run(one, hit))).toEqual(['yacxd pics']);
+    // Both words in one rule set: each token must still find its own word.
+    const both = rulesOf(
+      { id: 'TS-HASH-01', when: { any: [{ phrases: ['yacxd'] }] } },
+      { id: 'TS-HASH-02', when: { any: [{ phrases: ['glbvv now'] }] } },
+    );
+    const doc = docOf('glbvv now, yacxd now');
+    expect(run(both, doc).map((f) => [f.rule.id, texts(doc, [f])])).toEqual([
+      ['TS-HASH-01', ['yacxd']],
+      ['TS-HASH-02', ['glbvv now']],
+    ]);
+    expect(run(both, docOf('yacxd now')).map((f) => f.rule.id)).toEqual(['TS-HASH-01']);
+  });
+
+  it('find emoji and symbol phrases next to words too', () => {
+    const sub = rulesOf({ when: { any: [{ phrases: ['👑', '✈'] }] } });
+    const doc = docOf('queen👑 fly✈ now 👑');
+    expect(texts(doc, run(sub, doc))).toEqual(['👑', '✈', '👑']);
+  });
+
   it('find a phrase wherever it is put among other words', () => {
     const words = fc.constantFrom('hello', 'nice', 'call', 'me', 'today', 'pics', 'real', 'ok');
     fc.assert(

@@ -19,14 +19,9 @@ import {
   isLightUnit,
   isSubstringUnit,
   isWordUnit,
-  type PhraseEdge,
-  type PhraseIndex,
-  type PhraseNode,
-  PREFIX_KEY_LENGTH,
-  type SubstringPhrase,
-  setHashBit,
+  unitBits,
   wordTokens,
-} from './match.js';
+} from './language.js';
 import { foldText } from './normalize.js';
 import {
   type Entities,
@@ -35,6 +30,96 @@ import {
   type RateUnit,
   type Span,
 } from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Compiled phrase index (read by match.ts)
+
+/** Units a prefix token ("recruit*") must have: prefixes are looked up by their first three. */
+export const PREFIX_KEY_LENGTH = 3;
+
+/** Bits `PhraseIndex.units` adds to language.ts `unitBits()`: the unit starts a substring phrase. */
+export const UNIT_SUBSTRING = 8;
+/** The unit starts a phrase whose first word is a prefix ("recruit*"). */
+export const UNIT_PREFIX = 16;
+
+/** One folded phrase matched as a substring (scripts without spaces, emoji). */
+export interface SubstringPhrase {
+  readonly text: string;
+  /** Second UTF-16 unit of `text`, or -1: checked before comparing the whole phrase. */
+  readonly second: number;
+  readonly slots: readonly number[];
+}
+
+/** A "word*" edge of the trie: matches any token that starts with `word`. */
+export interface PrefixEdge {
+  readonly word: string;
+  readonly node: number;
+}
+
+/**
+ * All phrases of a rule set, laid out for the matcher (match.ts), which reads this for every
+ * token of every ad: flat typed arrays rather than objects and Maps, so a lookup is a few array
+ * reads with no hashing of strings and no pointer chasing, and what is read together is stored
+ * together (one cache line per lookup).
+ *
+ * - Vocabulary: every distinct word of the word phrases gets an id. The matcher hashes each text
+ *   token as it reads it (FNV-1a, `hashToken`) and looks the hash up here once (open
+ *   addressing), so later steps compare small integers.
+ * - Trie: phrases are paths of word ids from node 0, so the cost per token is the length of the
+ *   longest phrase, not the number of phrases (brace expansion makes hundreds of phrases share a
+ *   first word). The root's children are a direct array by word id (every token is looked up
+ *   there); other nodes keep their edges sorted by word id, and most have one or two.
+ */
+export interface PhraseIndex {
+  /**
+   * Per UTF-16 unit: language.ts `unitBits()` (word, light, apostrophe) and UNIT_SUBSTRING,
+   * UNIT_PREFIX, so the matcher classifies a unit with one array read.
+   */
+  readonly units: Uint8Array;
+  /** Node reached from the root by word id, or -1. */
+  readonly rootChild: Int32Array;
+  /** Vocabulary hash table, [hash, 1 + word id] per slot (0: empty); `vocabMask` = slots - 1. */
+  readonly vocab: Int32Array;
+  readonly vocabMask: number;
+  /**
+   * No two vocabulary words have the same hash, so a token's hash names at most one word and
+   * the matcher may compare the units only when a phrase would hit (true for any real rule set;
+   * otherwise the matcher compares every token it looks up).
+   */
+  readonly vocabHashesUnique: boolean;
+  /** Units of word id w: `wordUnits[wordStart[w]]` up to `wordUnits[wordStart[w + 1]]`. */
+  readonly wordStart: Int32Array;
+  readonly wordUnits: Uint16Array;
+  /**
+   * Per node k, at 3k: where its edges, slots and prefix edges start in `edges`, `nodeSlots`
+   * and `prefixList` (they end where node k + 1's start; a last record closes the lists).
+   */
+  readonly nodes: Int32Array;
+  /** [word id, child] per edge, sorted by word id within a node. */
+  readonly edges: Int32Array;
+  /** Phrase-pattern slots of the phrases that end at each node. */
+  readonly nodeSlots: Int32Array;
+  /** "word*" edges below the root (few; checked one by one). */
+  readonly prefixList: readonly PrefixEdge[];
+  /**
+   * Phrases whose first word is a prefix ("recruit*"), by the hash of its first
+   * PREFIX_KEY_LENGTH units, with a bit filter (hash & 0xffff) in front of the Map. Only tokens
+   * whose first unit has UNIT_PREFIX are looked up.
+   */
+  readonly firstPrefixes: ReadonlyMap<number, readonly PrefixEdge[]>;
+  readonly prefixBits: Uint32Array;
+  /** Substring phrases grouped by their first UTF-16 unit. */
+  readonly substringLists: readonly (readonly SubstringPhrase[])[];
+  /** For each UTF-16 unit, 1 + the index in `substringLists` of the phrases starting with it, or 0. */
+  readonly firstUnits: Uint16Array;
+  readonly slotCount: number;
+}
+
+/** Sets the filter bit of a hash. */
+function setHashBit(bits: Uint32Array, hash: number): void {
+  const k = hash & 0xffff;
+  bits[k >>> 5] = (bits[k >>> 5] ?? 0) | (1 << (k & 31));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -63,7 +148,7 @@ export const ENTITY_KINDS = [
   'ages',
   'onions',
 ] as const;
-type EntityKind = (typeof ENTITY_KINDS)[number];
+export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 const RATE_UNITS = [
   'visit',
@@ -729,55 +814,82 @@ export function checkRegexSafety(source: string): void {
 
 const NO_SPANS: readonly Span[] = Object.freeze([]);
 
-function entitySelector(spec: EntitySpec): (entities: Entities) => readonly Span[] {
-  const per =
-    spec.per === undefined ? undefined : new Set(Array.isArray(spec.per) ? spec.per : [spec.per]);
-  const platforms = spec.platform === undefined ? undefined : new Set<string>(spec.platform);
-  const chains = spec.chain === undefined ? undefined : new Set<string>(spec.chain);
-  const countries = spec.country === undefined ? undefined : new Set(spec.country);
-  const currencies = spec.currency === undefined ? undefined : new Set(spec.currency);
-  const obfuscated = spec.obfuscated;
+/** The fields entity conditions test, across the entity kinds. */
+type AnyEntity = {
+  span: Span;
+  obfuscated?: boolean;
+  platform?: string;
+  chain?: string;
+  country?: string;
+  per?: string;
+  amount?: number;
+  /** An age's value (a number); an email's value is a string, never tested. */
+  value?: unknown;
+  currency?: string;
+};
 
-  type Any = {
-    span: Span;
-    obfuscated?: boolean;
-    platform?: string;
-    chain?: string;
-    country?: string;
-    per?: string;
-    amount?: number;
-    value?: number;
-    currency?: string;
-  };
-  const test = (e: Any): boolean => {
+/** The list of one entity kind: one function per kind, so each read sees a single shape. */
+const ENTITY_LISTS: { readonly [K in EntityKind]: (e: Entities) => readonly AnyEntity[] } = {
+  phones: (e) => e.phones,
+  emails: (e) => e.emails,
+  urls: (e) => e.urls,
+  handles: (e) => e.handles,
+  wallets: (e) => e.wallets,
+  prices: (e) => e.prices,
+  ages: (e) => e.ages,
+  onions: (e) => e.onions,
+};
+
+/**
+ * The spans of the entities a condition selects. Runs for several conditions on every ad, so
+ * everything about the spec is read here, once: the returned function reads one entity list and
+ * only the entity fields the spec tests.
+ */
+function entitySelector(spec: EntitySpec): (entities: Entities) => readonly Span[] {
+  const setOf = (values: readonly string[] | undefined): Set<string> | undefined =>
+    values === undefined ? undefined : new Set<string>(values);
+  const obfuscated = spec.obfuscated;
+  const platforms = setOf(spec.platform);
+  const chains = setOf(spec.chain);
+  const countries = setOf(spec.country);
+  const prices = spec.kind === 'prices';
+  const per = setOf(spec.per === undefined ? undefined : [spec.per].flat());
+  const currencies = setOf(spec.currency);
+  const ages = spec.kind === 'ages';
+  const { min, max, below } = spec;
+  const test = (e: AnyEntity): boolean => {
     if (obfuscated !== undefined && e.obfuscated !== obfuscated) return false;
     if (platforms !== undefined && (e.platform === undefined || !platforms.has(e.platform)))
       return false;
     if (chains !== undefined && (e.chain === undefined || !chains.has(e.chain))) return false;
     if (countries !== undefined && (e.country === undefined || !countries.has(e.country)))
       return false;
-    if (spec.kind === 'prices') {
-      if (per !== undefined && (e.per === undefined || !per.has(e.per as RateUnit))) return false;
+    if (prices) {
+      if (per !== undefined && (e.per === undefined || !per.has(e.per))) return false;
       if (currencies !== undefined && (e.currency === undefined || !currencies.has(e.currency)))
         return false;
       const amount = e.amount ?? 0;
-      if (spec.min !== undefined && amount < spec.min) return false;
-      if (spec.max !== undefined && amount > spec.max) return false;
+      if (min !== undefined && amount < min) return false;
+      if (max !== undefined && amount > max) return false;
     }
-    if (spec.kind === 'ages') {
-      const value = e.value ?? 0;
-      if (spec.below !== undefined && value >= spec.below) return false;
-      if (spec.min !== undefined && value < spec.min) return false;
+    if (ages) {
+      const value = (e.value as number | undefined) ?? 0;
+      if (below !== undefined && value >= below) return false;
+      if (min !== undefined && value < min) return false;
     }
     return true;
   };
-  const kind = spec.kind;
+  const read = ENTITY_LISTS[spec.kind];
   return (entities) => {
-    const list = entities[kind] as readonly Any[];
+    const list = read(entities);
     if (list.length === 0) return NO_SPANS;
-    const out: Span[] = [];
-    for (const e of list) if (test(e)) out.push(e.span);
-    return out.length === 0 ? NO_SPANS : out;
+    let out: Span[] | undefined;
+    for (const e of list) {
+      if (!test(e)) continue;
+      out ??= [];
+      out.push(e.span);
+    }
+    return out ?? NO_SPANS;
   };
 }
 
@@ -877,46 +989,46 @@ function compilePattern(b: Builder, p: Pattern, file: string, rule: string): Com
   return Object.freeze({ kind: 'feature', feature: p.feature as FeatureName });
 }
 
-interface MutableNode {
-  readonly exact: Map<number, { word: string; node: MutableNode }[]>;
-  readonly prefix: { word: string; node: MutableNode }[];
-  readonly slots: Set<number>;
-}
-
-const newNode = (): MutableNode => ({ exact: new Map(), prefix: [], slots: new Set() });
-
-function child(list: { word: string; node: MutableNode }[], word: string): MutableNode {
-  const found = list.find((e) => e.word === word);
-  if (found !== undefined) return found.node;
-  const node = newNode();
-  list.push({ word, node });
-  return node;
-}
-
-function freezeNode(node: MutableNode): PhraseNode {
-  const exact = new Map<number, readonly PhraseEdge[]>();
-  for (const [hash, edges] of node.exact) {
-    exact.set(
-      hash,
-      Object.freeze(
-        edges.map((e) => Object.freeze({ word: e.word, prefix: false, node: freezeNode(e.node) })),
-      ),
-    );
-  }
-  return Object.freeze({
-    exact,
-    prefix: Object.freeze(
-      node.prefix.map((e) =>
-        Object.freeze({ word: e.word, prefix: true, node: freezeNode(e.node) }),
-      ),
-    ),
-    slots: Object.freeze([...node.slots]),
-  });
-}
+/** Smallest power of two that holds `count` entries at most a quarter full. */
+const tableSize = (count: number): number => {
+  let size = 16;
+  while (size < count * 4) size *= 2;
+  return size;
+};
 
 function buildIndex(b: Builder): PhraseIndex {
+  // Vocabulary: word → id, in order of first use.
+  const wordIds = new Map<string, number>();
+  const idOf = (word: string): number => {
+    let id = wordIds.get(word);
+    if (id === undefined) {
+      id = wordIds.size;
+      wordIds.set(word, id);
+    }
+    return id;
+  };
+
+  // The trie, mutable while it is built: per node, its children by word id, its prefix edges
+  // (in order of first use: the matcher follows them in that order) and its slots.
+  const children: Map<number, number>[] = [];
+  const prefixes: PrefixEdge[][] = [];
+  const slots: Set<number>[] = [];
+  const newNode = (): number => {
+    children.push(new Map());
+    prefixes.push([]);
+    slots.push(new Set());
+    return children.length - 1;
+  };
   const root = newNode();
-  const firstPrefixes = new Map<number, { word: string; node: MutableNode }[]>();
+  const firstPrefixes = new Map<number, PrefixEdge[]>();
+  const prefixChild = (list: PrefixEdge[], word: string): number => {
+    const found = list.find((e) => e.word === word);
+    if (found !== undefined) return found.node;
+    const node = newNode();
+    list.push(Object.freeze({ word, node }));
+    return node;
+  };
+
   for (const entry of b.tokenPhrases.values()) {
     let node = root;
     entry.tokens.forEach((word, i) => {
@@ -925,52 +1037,110 @@ function buildIndex(b: Builder): PhraseIndex {
           const key = hashToken(word, PREFIX_KEY_LENGTH);
           const list = firstPrefixes.get(key) ?? [];
           firstPrefixes.set(key, list);
-          node = child(list, word);
+          node = prefixChild(list, word);
         } else {
-          node = child(node.prefix, word);
+          node = prefixChild(prefixes[node] as PrefixEdge[], word);
         }
       } else {
-        const key = hashToken(word);
-        const list = node.exact.get(key) ?? [];
-        node.exact.set(key, list);
-        node = child(list, word);
+        const id = idOf(word);
+        const next = children[node] as Map<number, number>;
+        let child = next.get(id);
+        if (child === undefined) {
+          child = newNode();
+          next.set(id, child);
+        }
+        node = child;
       }
     });
-    for (const slot of entry.slots) node.slots.add(slot);
+    for (const slot of entry.slots) slots[node]?.add(slot);
   }
-  const firstBits = new Uint32Array(0x10000 / 32);
-  for (const key of root.exact.keys()) setHashBit(firstBits, key);
+
+  const words = [...wordIds.keys()];
+  const wordStart = new Int32Array(words.length + 1);
+  const wordUnitList: number[] = [];
+  words.forEach((word, id) => {
+    wordStart[id] = wordUnitList.length;
+    for (let i = 0; i < word.length; i++) wordUnitList.push(word.charCodeAt(i));
+  });
+  wordStart[words.length] = wordUnitList.length;
+
+  const vocabSize = tableSize(words.length);
+  const vocab = new Int32Array(2 * vocabSize);
+  const hashes = new Set<number>();
+  words.forEach((word, id) => {
+    const hash = hashToken(word);
+    hashes.add(hash);
+    let slot = hash & (vocabSize - 1);
+    while (vocab[2 * slot + 1] !== 0) slot = (slot + 1) & (vocabSize - 1);
+    vocab[2 * slot] = hash;
+    vocab[2 * slot + 1] = id + 1;
+  });
+
+  const nodeCount = children.length;
+  const rootChild = new Int32Array(words.length).fill(-1);
+  for (const [id, child] of children[root] ?? []) rootChild[id] = child;
+  const nodes = new Int32Array(3 * (nodeCount + 1));
+  const edges: number[] = [];
+  const nodeSlots: number[] = [];
+  const prefixList: PrefixEdge[] = [];
+  for (let node = 0; node < nodeCount; node++) {
+    nodes[3 * node] = edges.length / 2;
+    nodes[3 * node + 1] = nodeSlots.length;
+    nodes[3 * node + 2] = prefixList.length;
+    if (node !== root) {
+      const sorted = [...(children[node] ?? [])].sort((x, y) => x[0] - y[0]);
+      for (const [id, child] of sorted) edges.push(id, child);
+    }
+    nodeSlots.push(...(slots[node] ?? []));
+    prefixList.push(...(prefixes[node] ?? []));
+  }
+  nodes[3 * nodeCount] = edges.length / 2;
+  nodes[3 * nodeCount + 1] = nodeSlots.length;
+  nodes[3 * nodeCount + 2] = prefixList.length;
+
   const prefixBits = new Uint32Array(0x10000 / 32);
   for (const key of firstPrefixes.keys()) setHashBit(prefixBits, key);
-  const frozenPrefixes = new Map<number, readonly PhraseEdge[]>();
-  for (const [key, edges] of firstPrefixes) {
-    frozenPrefixes.set(
-      key,
-      Object.freeze(
-        edges.map((e) => Object.freeze({ word: e.word, prefix: true, node: freezeNode(e.node) })),
-      ),
-    );
-  }
+
   const substringLists: SubstringPhrase[][] = [];
   const firstUnits = new Uint16Array(0x10000);
-  for (const [text, slots] of b.substrings) {
+  const units = new Uint8Array(unitBits());
+  // A word starts with a letter or digit (never an apostrophe), compared as is.
+  for (const list of firstPrefixes.values()) {
+    for (const { word } of list) {
+      const unit = word.charCodeAt(0);
+      units[unit] = (units[unit] ?? 0) | UNIT_PREFIX;
+    }
+  }
+  for (const [text, phraseSlots] of b.substrings) {
     const unit = text.charCodeAt(0);
     if (firstUnits[unit] === 0) {
       substringLists.push([]);
       firstUnits[unit] = substringLists.length;
+      units[unit] = (units[unit] ?? 0) | UNIT_SUBSTRING;
     }
     const phrase: SubstringPhrase = Object.freeze({
       text,
       second: text.length > 1 ? text.charCodeAt(1) : -1,
-      slots: Object.freeze([...slots]),
+      slots: Object.freeze([...phraseSlots]),
     });
     substringLists[(firstUnits[unit] ?? 1) - 1]?.push(phrase);
   }
   return Object.freeze({
-    root: freezeNode(root),
-    firstBits,
+    units,
+    vocab,
+    vocabMask: vocabSize - 1,
+    vocabHashesUnique: hashes.size === words.length,
+    wordStart,
+    wordUnits: Uint16Array.from(wordUnitList),
+    rootChild,
+    nodes,
+    edges: Int32Array.from(edges),
+    nodeSlots: Int32Array.from(nodeSlots),
+    prefixList: Object.freeze(prefixList),
+    firstPrefixes: new Map(
+      [...firstPrefixes].map(([key, list]) => [key, Object.freeze(list)] as const),
+    ),
     prefixBits,
-    firstPrefixes: frozenPrefixes,
     substringLists: Object.freeze(substringLists.map((list) => Object.freeze(list))),
     firstUnits,
     slotCount: b.phraseSlots.size,

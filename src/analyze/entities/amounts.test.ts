@@ -81,6 +81,21 @@ describe('prices: numbers', () => {
     expect(prices('$1,2,3')).toEqual([]);
   });
 
+  it('reads amounts exactly as written', () => {
+    for (const [body, amount] of [
+      ['$0.10', 0.1],
+      ['$0.07', 0.07],
+      ['$19.99', 19.99],
+      ['$1,299.95', 1299.95],
+      ['$999,999,999.99', 999999999.99],
+      ['$123456789.5', 123456789.5],
+    ] as const) {
+      expect(one(body)?.amount, body).toBe(amount);
+    }
+    expect(one('€1.299,95', 'ES')?.amount).toBe(1299.95);
+    expect(one('€0,1', 'ES')?.amount).toBe(0.1);
+  });
+
   it('reads the k multiplier', () => {
     expect(one('3k per month')).toMatchObject({ amount: 3000, currency: 'XXX', per: 'month' });
     expect(one('$3k')).toMatchObject({ amount: 3000, currency: 'USD', raw: '$3k' });

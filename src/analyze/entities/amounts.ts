@@ -13,6 +13,21 @@ import type { Age, Price, RateUnit } from '../types.js';
 /** A set of words written as one space-separated list. */
 const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/\s+/));
 
+/**
+ * What a word-keyed table (a plain object) answers for each word, as a Map: its own entries, and
+ * what it inherits from Object.prototype under names that are words ("constructor"). For any word
+ * w, `map.get(w)` is `table[w]` and `map.has(w)` is `w in table`, without indexing the object
+ * with a string cut from the text: V8 would first look the string up in its table of
+ * internalized strings, which costs more than the rest of a check.
+ */
+function lookupOf<V>(table: Readonly<Record<string, V>>): ReadonlyMap<string, V> {
+  const map = new Map<string, V>(Object.entries(table));
+  for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+    if (/^[a-z\u00c0-\u024f]+$/.test(name)) map.set(name, table[name] as V);
+  }
+  return map;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
@@ -43,115 +58,166 @@ const MAX_INTEGER_DIGITS = 9;
  */
 function readNumber(t: string, at: number): NumberToken {
   let end = at;
-  while (end < t.length && isDigit(t.charCodeAt(end))) end++;
+  // The value is summed up on the way; up to 15 digits it is exact, as Number() would read it.
+  let sum = 0;
+  while (end < t.length) {
+    const c = t.charCodeAt(end);
+    if (!isDigit(c)) break;
+    sum = sum * 10 + (c - 0x30);
+    end++;
+  }
   const mark = t.charCodeAt(end);
   if (!((mark === 0x2c || mark === 0x2e) && isDigit(t.charCodeAt(end + 1)))) {
     // Plain digits, the common case.
     return {
       start: at,
       end,
-      value: Number(t.slice(at, end)),
+      value: end - at <= 15 ? sum : Number(t.slice(at, end)),
       integerDigits: end - at,
       grouped: false,
     };
   }
-  end = at;
-  const groups: string[] = [];
-  const marks: string[] = [];
-  let groupStart = at;
+  return readMarkedNumber(t, at);
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1000];
+
+/**
+ * readNumber for digits with marks, in one pass without cutting the groups out: the rules only
+ * need the length of the first and the last group, the first and the last mark, and whether the
+ * groups in between have three digits after the first mark. Values are summed up while they fit
+ * in 15 digits, where the sums are exact and a division by 10 or 100 rounds as Number() reads
+ * the decimal text; longer numbers are read from the text as before.
+ */
+function readMarkedNumber(t: string, at: number): NumberToken {
+  let end = at;
+  let groups = 1;
+  let firstLength = 0;
+  let firstMark = 0;
+  let lastMark = 0; // the mark before the group being read
+  let lastMarkAt = -1;
+  // Groups 1 .. k-1 have three digits and follow the first mark (k: the group being read).
+  let threes = true;
+  // Digits of the groups before the one being read, and of the one being read.
+  let headLength = 0;
+  let headValue = 0;
+  let length = 0;
+  let value = 0;
   while (end < t.length) {
     const c = t.charCodeAt(end);
     if (isDigit(c)) {
+      length++;
+      value = value * 10 + (c - 0x30);
       end++;
       continue;
     }
     if ((c === 0x2c || c === 0x2e) && isDigit(t.charCodeAt(end + 1))) {
-      groups.push(t.slice(groupStart, end));
-      marks.push(t[end] ?? '');
+      // The group being read ends here.
+      if (groups === 1) {
+        firstLength = length;
+        firstMark = c;
+      } else {
+        threes = threes && length === 3 && lastMark === firstMark;
+      }
+      headValue = headLength + length <= 15 ? headValue * 10 ** length + value : Number.NaN;
+      headLength += length;
+      lastMark = c;
+      lastMarkAt = end;
+      groups++;
+      length = 0;
+      value = 0;
       end++;
-      groupStart = end;
       continue;
     }
     break;
   }
-  groups.push(t.slice(groupStart, end));
-  const value = interpret(groups, marks);
-  let integerDigits = 0;
-  const decimalMark = value.decimalGroups > 0 ? groups.length - 1 : groups.length;
-  for (let k = 0; k < decimalMark; k++) integerDigits += groups[k]?.length ?? 0;
-  return { start: at, end, value: value.value, integerDigits, grouped: value.grouped };
+  // The last group: `length` digits after the last mark.
+  const thousandsFirst = firstLength >= 1 && firstLength <= 3;
+  const allDigits = headLength + length;
+  if (length <= 2) {
+    // A final mark followed by one or two digits is a decimal mark.
+    const whole = groups - 1;
+    // threes covers groups 1 .. whole - 1 here: the last group was not added to it.
+    if (whole > 1 && (firstMark === lastMark || !(thousandsFirst && threes))) {
+      return { start: at, end, value: Number.NaN, integerDigits: allDigits, grouped: false };
+    }
+    const scale = POWERS_OF_TEN[length] ?? 1;
+    const exact =
+      allDigits <= 15
+        ? (headValue * scale + value) / scale
+        : Number(`${stripMarks(t.slice(at, lastMarkAt))}.${t.slice(lastMarkAt + 1, end)}`);
+    return { start: at, end, value: exact, integerDigits: headLength, grouped: whole > 1 };
+  }
+  if (length === 3 && thousandsFirst && threes && lastMark === firstMark) {
+    const exact = allDigits <= 15 ? headValue * 1000 + value : Number(stripMarks(t.slice(at, end)));
+    return { start: at, end, value: exact, integerDigits: allDigits, grouped: true };
+  }
+  return { start: at, end, value: Number.NaN, integerDigits: allDigits, grouped: false };
 }
 
-function interpret(
-  groups: readonly string[],
-  marks: readonly string[],
-): { value: number; grouped: boolean; decimalGroups: number } {
-  const bad = { value: Number.NaN, grouped: false, decimalGroups: 0 };
-  const first = groups[0] ?? '';
-  if (marks.length === 0) return { value: Number(first), grouped: false, decimalGroups: 0 };
-  const lastGroup = groups[groups.length - 1] ?? '';
-  const lastMark = marks[marks.length - 1] ?? '';
-  const thousandsOk = (upTo: number, mark: string): boolean => {
-    if (first.length > 3 || first.length === 0) return false;
-    for (let k = 1; k < upTo; k++) {
-      if (groups[k]?.length !== 3 || marks[k - 1] !== mark) return false;
-    }
-    return true;
-  };
-  // A final mark followed by one or two digits is a decimal mark.
-  if (lastGroup.length <= 2) {
-    const whole = groups.length - 1;
-    const otherMark = marks[0] ?? '';
-    if (whole > 1 && (otherMark === lastMark || !thousandsOk(whole, otherMark))) return bad;
-    const integer = groups.slice(0, whole).join('');
-    return {
-      value: Number(`${integer}.${lastGroup}`),
-      grouped: whole > 1,
-      decimalGroups: 1,
-    };
-  }
-  if (lastGroup.length === 3 && thousandsOk(groups.length, marks[0] ?? '')) {
-    return { value: Number(groups.join('')), grouped: true, decimalGroups: 0 };
-  }
-  return bad;
-}
+/** The digits of a number written with ',' and '.' marks. */
+const stripMarks = (text: string): string => text.replace(/[.,]/g, '');
 
 /** The number tokens of the text that stand on their own (not inside a word or a longer id). */
 function numbersOf(folded: object, t: string): readonly NumberToken[] {
-  // Prices and ages read the same numbers of the same document: read them once.
-  const known = numbersByText.get(folded);
-  if (known !== undefined) return known;
+  // Prices and ages read the same numbers of the same document, one after the other in
+  // extractEntities: keeping the last document's numbers reads them once per document (a weak
+  // map would too, but costs more to fill than reading the numbers of most ads).
+  if (folded === lastFolded) return lastNumbers;
   const out: NumberToken[] = [];
-  const digit = /[0-9]/g;
-  let found = digit.exec(t);
-  while (found !== null) {
-    const token = readNumber(t, found.index);
+  // The regular expression finds the next digit in native code; `test` with lastIndex gives its
+  // offset without building a match object.
+  const digit = NEXT_DIGIT;
+  digit.lastIndex = 0;
+  while (digit.test(t)) {
+    const token = readNumber(t, digit.lastIndex - 1);
     out.push(token);
     digit.lastIndex = token.end;
-    found = digit.exec(t);
   }
-  numbersByText.set(folded, out);
+  lastFolded = folded;
+  lastNumbers = out;
   return out;
 }
 
-/** Numbers per folded text; weak, so they go with their document. */
-const numbersByText = new WeakMap<object, readonly NumberToken[]>();
+const NEXT_DIGIT = /[0-9]/g;
+
+/** The numbers of the last folded text read. */
+let lastFolded: object | undefined;
+let lastNumbers: readonly NumberToken[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Words around a number
 
+// The checks around a number ask for the same few words again and again (the word after an
+// amount is read for a range, a currency, a rate): the last answer of each function is kept.
+let wordAtText = '';
+let wordAtFrom = -1;
+let wordAtWord = '';
+let wordEndingText = '';
+let wordEndingTo = -1;
+let wordEnding: { word: string; start: number } = { word: '', start: 0 };
+
 /** The ASCII-letter word at `at` (letters only, at most 24). */
 function wordAt(t: string, at: number): string {
+  if (at === wordAtFrom && t === wordAtText) return wordAtWord;
   let k = at;
   while (k < t.length && k - at < 24 && isLetter(t.charCodeAt(k))) k++;
-  return t.slice(at, k);
+  const word = k === at ? '' : t.slice(at, k);
+  wordAtText = t;
+  wordAtFrom = at;
+  wordAtWord = word;
+  return word;
 }
 
-/** The word that ends at `at`, and where it starts. */
-function wordEndingAt(t: string, at: number): { word: string; start: number } {
+/** The word that ends at `at`, and where it starts. (Callers only read the result.) */
+function wordEndingAt(t: string, at: number): { readonly word: string; readonly start: number } {
+  if (at === wordEndingTo && t === wordEndingText) return wordEnding;
   let k = at;
   while (k > 0 && at - k < 24 && isLetter(t.charCodeAt(k - 1))) k--;
-  return { word: t.slice(k, at), start: k };
+  wordEndingText = t;
+  wordEndingTo = at;
+  wordEnding = { word: k === at ? '' : t.slice(k, at), start: k };
+  return wordEnding;
 }
 
 function skipSpacesForward(t: string, at: number, max: number): number {
@@ -217,6 +283,11 @@ const SIGNS: Readonly<Record<string, string>> = {
   '₪': 'ILS',
 };
 
+/** The currency of the sign at text[k], if it is one of SIGNS (all outside ASCII). */
+function signAt(t: string, k: number): string | undefined {
+  return t.charCodeAt(k) >= 0x80 ? SIGNS[t[k] ?? ''] : undefined;
+}
+
 /** Letters written before "$" ("R$ 200", "MX$500", "CA$", "A$"). */
 const DOLLAR_PREFIXES: Readonly<Record<string, string>> = {
   r: 'BRL',
@@ -239,6 +310,7 @@ const DOLLAR_PREFIXES: Readonly<Record<string, string>> = {
   ar: 'ARS',
   clp: 'CLP',
 };
+const DOLLAR_PREFIX_LOOKUP = lookupOf(DOLLAR_PREFIXES);
 
 const ISO_CODES = words(`
   usd eur gbp cad aud nzd mxn brl ars clp uyu dop php thb vnd inr pkr jpy cny krw idr myr sgd
@@ -284,6 +356,7 @@ const CURRENCY_WORDS: Readonly<Record<string, string>> = {
   rose: 'USD',
   roses: 'USD',
 };
+const CURRENCY_WORD_LOOKUP = lookupOf(CURRENCY_WORDS);
 
 /** Where "pounds" after a number is a weight, not money. */
 const POUNDS_ARE_WEIGHT = new Set(['US', 'CA', 'MX', 'PR']);
@@ -307,14 +380,14 @@ function currencyBefore(
   country: string | undefined,
 ): CurrencyHit | undefined {
   const k = skipSpacesBack(t, at, 1);
-  const ch = t[k - 1] ?? '';
-  if (ch === '$') {
+  if (t.charCodeAt(k - 1) === 0x24) {
+    // '$'
     const { word, start } = wordEndingAt(t, k - 1);
-    const prefixed = word.length > 0 ? DOLLAR_PREFIXES[word] : undefined;
+    const prefixed = DOLLAR_PREFIX_LOOKUP.get(word);
     if (prefixed !== undefined) return { code: prefixed, at: start };
     return { code: resolve('dollar', country), at: k - 1 };
   }
-  const sign = SIGNS[ch];
+  const sign = signAt(t, k - 1);
   if (sign !== undefined) {
     return { code: sign === 'JPY' && country === 'CN' ? 'CNY' : sign, at: k - 1 };
   }
@@ -335,9 +408,8 @@ function currencyAfter(
   country: string | undefined,
 ): CurrencyHit | undefined {
   const k = skipSpacesForward(t, at, 1);
-  const ch = t[k] ?? '';
-  if (ch === '$') return { code: resolve('dollar', country), at: k + 1 };
-  const sign = SIGNS[ch];
+  if (t.charCodeAt(k) === 0x24) return { code: resolve('dollar', country), at: k + 1 }; // '$'
+  const sign = signAt(t, k);
   if (sign !== undefined) return { code: sign, at: k + 1 };
   const word = wordAt(t, k);
   if (word.length === 0) return undefined;
@@ -346,7 +418,7 @@ function currencyAfter(
   if (ISO_CODES.has(word) || ISO_CODES_AFTER_ONLY.has(word)) {
     return { code: word === 'usdt' ? 'USD' : word.toUpperCase(), at: end };
   }
-  const named = CURRENCY_WORDS[word];
+  const named = CURRENCY_WORD_LOOKUP.get(word);
   if (named === undefined) return undefined;
   if (named === 'GBP' && word.startsWith('pound') && country && POUNDS_ARE_WEIGHT.has(country)) {
     return undefined;
@@ -395,6 +467,7 @@ const UNIT_WORDS: Readonly<Record<string, RateUnit>> = {
   ano: 'year',
   an: 'year',
 };
+const UNIT_WORD_LOOKUP = lookupOf(UNIT_WORDS);
 
 /** Adjectives that name a rate by themselves ("monthly", "annual"). */
 const RATE_ADJECTIVES: Readonly<Record<string, RateUnit>> = {
@@ -420,6 +493,7 @@ const RATE_ADJECTIVES: Readonly<Record<string, RateUnit>> = {
   hrs: 'hour',
   ph: 'hour',
 };
+const RATE_ADJECTIVE_LOOKUP = lookupOf(RATE_ADJECTIVES);
 
 const PER_WORDS = new Set(['per', 'a', 'an', 'por', 'par', 'al', 'x', 'each', 'la', 'le', 'the']);
 
@@ -430,9 +504,14 @@ const HOUR_WORDS = new Set(['h', 'hr', 'hrs', 'hour', 'hours', 'hora', 'horas', 
 function durationAt(t: string, at: number): { unit: RateUnit; end: number } | undefined {
   if (!isDigit(t.charCodeAt(at))) return undefined;
   let k = at;
-  while (k < t.length && k - at < 3 && isDigit(t.charCodeAt(k))) k++;
+  let value = 0;
+  while (k < t.length && k - at < 3 && isDigit(t.charCodeAt(k))) {
+    value = value * 10 + (t.charCodeAt(k) - 0x30);
+    k++;
+  }
   if (isDigit(t.charCodeAt(k))) return undefined;
-  const value = Number(t.slice(at, k));
+  // Only 15, 30 and 60 minutes and 1 hour are durations: most numbers stop here.
+  if (value !== 1 && value !== 15 && value !== 30 && value !== 60) return undefined;
   const w = skipSpacesForward(t, k, 1);
   const word = wordAt(t, w);
   const end = w + word.length;
@@ -457,6 +536,7 @@ const LABELS: Readonly<Record<string, RateUnit>> = {
   night: 'night',
   visit: 'visit',
 };
+const LABEL_LOOKUP = lookupOf(LABELS);
 
 /**
  * A rate written right after `at` ("/hr", " per hour", " hh", " 30 min", "/mo", " monthly",
@@ -475,14 +555,16 @@ function rateAfter(
     via = true;
   }
   const duration = durationAt(t, k);
-  if (duration !== undefined) return { ...duration, explicit: true };
+  if (duration !== undefined) return { unit: duration.unit, end: duration.end, explicit: true };
   let word = wordAt(t, k);
   if (word.length === 0) return undefined;
   if (!via && PER_WORDS.has(word)) {
     const next = skipSpacesForward(t, k + word.length, 1);
     if (next === k + word.length) return undefined;
     const duration2 = durationAt(t, next);
-    if (duration2 !== undefined) return { ...duration2, explicit: true };
+    if (duration2 !== undefined) {
+      return { unit: duration2.unit, end: duration2.end, explicit: true };
+    }
     k = next;
     word = wordAt(t, k);
     via = true;
@@ -503,7 +585,7 @@ function rateAfter(
     if (visit === 'visit') return { unit: 'visit', end: next + visit.length, explicit: true };
     return undefined;
   }
-  const unit = via ? UNIT_WORDS[word] : (RATE_ADJECTIVES[word] ?? undefined);
+  const unit = via ? UNIT_WORD_LOOKUP.get(word) : RATE_ADJECTIVE_LOOKUP.get(word);
   return unit === undefined ? undefined : { unit, end, explicit: via };
 }
 
@@ -524,7 +606,7 @@ function rateBefore(t: string, at: number): { unit: RateUnit; start: number } | 
   }
   // "2hr 350": a duration other than the rate units is no rate.
   if (digits < d && (HOUR_WORDS.has(word) || MINUTE_WORDS.has(word))) return undefined;
-  const unit = LABELS[word];
+  const unit = LABEL_LOOKUP.get(word);
   if (unit === undefined) return undefined;
   // "quick visit 80", "half hour 120"
   if (word === 'visit') {
@@ -547,14 +629,12 @@ function rateBefore(t: string, at: number): { unit: RateUnit; start: number } | 
  * single separators ("212-555-0123", "06 12 34 56 78") with seven digits or more in all.
  * "3000-5000" (two groups) stays a possible range.
  */
-function insideLongDigits(t: string, token: NumberToken): boolean {
-  if (token.grouped) return false;
-  let digits = token.end - token.start;
+function insideLongDigits(t: string, start: number, end: number, grouped: boolean): boolean {
+  if (grouped) return false;
+  let digits = end - start;
   let groups = 1;
-  const joiner = (c: number): boolean =>
-    c === 0x2d || c === 0x2e || c === 0x20 || c === 0x29 || c === 0x28 || c === 0x2f;
-  for (const dir of [-1, 1]) {
-    let k = dir < 0 ? token.start - 1 : token.end;
+  for (let dir = -1; dir <= 1; dir += 2) {
+    let k = dir < 0 ? start - 1 : end;
     let steps = 0;
     let inGroup = false;
     while (k >= 0 && k < t.length && steps < 32) {
@@ -563,6 +643,8 @@ function insideLongDigits(t: string, token: NumberToken): boolean {
         digits++;
         if (!inGroup) groups++;
         inGroup = true;
+        // The counts only grow: once they say "long", the rest of the walk cannot change that.
+        if (groups >= 3 && digits >= 7) return true;
       } else if (joiner(c) && isDigit(t.charCodeAt(k + dir))) {
         inGroup = false;
       } else if (joiner(c) && joiner(t.charCodeAt(k + dir)) && isDigit(t.charCodeAt(k + 2 * dir))) {
@@ -578,15 +660,31 @@ function insideLongDigits(t: string, token: NumberToken): boolean {
   return groups >= 3 && digits >= 7;
 }
 
+/** A character that joins digit groups: '-', '.', ' ', ')', '(', '/'. */
+const joiner = (c: number): boolean =>
+  c === 0x2d || c === 0x2e || c === 0x20 || c === 0x29 || c === 0x28 || c === 0x2f;
+
+/** context.country as written -> upper case; a scan reads many documents of few countries. */
+const upperCountries = new Map<string, string>();
+
 function countryOf(doc: Doc): string | undefined {
-  return doc.context.country?.toUpperCase();
+  const raw = doc.context.country;
+  if (raw === undefined) return undefined;
+  let upper = upperCountries.get(raw);
+  if (upper === undefined) {
+    upper = raw.toUpperCase();
+    // Country strings come from the input: keep the memo small whatever they hold.
+    if (upperCountries.size >= 1024) upperCountries.clear();
+    upperCountries.set(raw, upper);
+  }
+  return upper;
 }
 
 export function extractPrices(doc: Doc): Price[] {
   const t = doc.folded.text;
-  if (!hasDigit(t)) return [];
-  const country = countryOf(doc);
   const numbers = numbersOf(doc.folded, t);
+  if (numbers.length === 0) return [];
+  const country = countryOf(doc);
   const prices: Price[] = [];
   for (let idx = 0; idx < numbers.length; idx++) {
     const a = numbers[idx];
@@ -631,31 +729,45 @@ export function extractPrices(doc: Doc): Price[] {
     const end = rate?.end ?? after?.at ?? last;
     const start = label?.start ?? before?.at ?? a.start;
     const code = currency ?? 'XXX';
-    const make = (value: number, from: number, to: number): Price => {
-      const span = doc.spanOfFolded(from, to);
-      return { amount: value, currency: code, ...(per ? { per } : {}), raw: span.text, span };
-    };
     if (b === undefined || range === undefined) {
-      if (Number.isFinite(a.value)) prices.push(make(a.value * multiplier, start, end));
+      if (Number.isFinite(a.value)) {
+        prices.push(priceOf(doc, a.value * multiplier, code, per, start, end));
+      }
       continue;
     }
-    if (Number.isFinite(a.value)) prices.push(make(a.value * multiplier, start, aEnd));
-    if (Number.isFinite(b.value))
-      prices.push(make(b.value * bMultiplier, midCurrency?.at ?? b.start, end));
+    if (Number.isFinite(a.value)) {
+      prices.push(priceOf(doc, a.value * multiplier, code, per, start, aEnd));
+    }
+    if (Number.isFinite(b.value)) {
+      prices.push(priceOf(doc, b.value * bMultiplier, code, per, midCurrency?.at ?? b.start, end));
+    }
     idx++;
   }
   return prices;
+}
+
+/** The Price of folded text [from, to); `per` only when there is a rate. */
+function priceOf(
+  doc: Doc,
+  amount: number,
+  currency: string,
+  per: RateUnit | undefined,
+  from: number,
+  to: number,
+): Price {
+  const span = doc.spanOfFolded(from, to);
+  return per
+    ? { amount, currency, per, raw: span.text, span }
+    : { amount, currency, raw: span.text, span };
 }
 
 /** An amount (digit or currency sign) starts right after `at`, past a little punctuation. */
 function amountFollows(t: string, at: number): boolean {
   let k = skipSpacesForward(t, at, 2);
   if (t[k] === ':' || t[k] === '-' || t[k] === '=') k = skipSpacesForward(t, k + 1, 2);
-  const c = t[k] ?? '';
-  return isDigit(t.charCodeAt(k)) || c === '$' || SIGNS[c] !== undefined;
+  const c = t.charCodeAt(k);
+  return isDigit(c) || c === 0x24 || signAt(t, k) !== undefined;
 }
-
-const hasDigit = (t: string): boolean => /[0-9]/.test(t);
 
 /** A number that can be an amount: sensible grouping, not glued into a word or a long id. */
 function usable(t: string, token: NumberToken): boolean {
@@ -666,17 +778,17 @@ function usable(t: string, token: NumberToken): boolean {
   if (isDigit(before)) return false;
   const after = t.charCodeAt(token.end);
   if (isLetter(after) && t[token.end] !== 'k' && !startsUnit(t, token.end)) return false;
-  return !insideLongDigits(t, token);
+  return !insideLongDigits(t, token.start, token.end, token.grouped);
 }
 
 /** Letters glued after an amount that still leave it an amount: "150hr", "80qv", "3k", "100usd". */
 function startsUnit(t: string, at: number): boolean {
   const word = wordAt(t, at);
   return (
-    word in UNIT_WORDS ||
-    word in RATE_ADJECTIVES ||
+    UNIT_WORD_LOOKUP.has(word) ||
+    RATE_ADJECTIVE_LOOKUP.has(word) ||
     ISO_CODES.has(word) ||
-    word in CURRENCY_WORDS ||
+    CURRENCY_WORD_LOOKUP.has(word) ||
     MINUTE_WORDS.has(word) ||
     HOUR_WORDS.has(word)
   );
@@ -698,7 +810,7 @@ function rangeEnd(
   }
   k = skipSpacesForward(t, k, 1);
   // "$100-$150", "100€ - 150€"
-  if (t[k] === '$' || SIGNS[t[k] ?? ''] !== undefined) k = skipSpacesForward(t, k + 1, 1);
+  if (t.charCodeAt(k) === 0x24 || signAt(t, k) !== undefined) k = skipSpacesForward(t, k + 1, 1);
   return next.start === k && usable(t, next) ? { token: next } : undefined;
 }
 
@@ -730,9 +842,10 @@ const NOT_AGE_UNITS = words(`
 
 export function extractAges(doc: Doc): Age[] {
   const t = doc.folded.text;
-  if (!hasDigit(t)) return [];
+  const numbers = numbersOf(doc.folded, t);
+  if (numbers.length === 0) return [];
   const ages: Age[] = [];
-  for (const token of numbersOf(doc.folded, t)) {
+  for (const token of numbers) {
     if (token.end - token.start !== 2 || !Number.isFinite(token.value)) continue;
     const value = token.value;
     if (value < 10 || value > 99) continue;
@@ -750,7 +863,7 @@ function ageAround(t: string, token: NumberToken): { start: number; end: number 
   const next = t.charCodeAt(end);
   // Not part of a longer number, a price, a phone, a time or a measurement.
   if (isDigit(prev) || (isLetter(prev) && !isAgeGlue(t, start))) return undefined;
-  if ('$€£¥₹₱฿₫#+'.includes(t[start - 1] ?? ' ')) return undefined;
+  if (isSignOrMark(prev)) return undefined;
   if (
     (prev === 0x2d || prev === 0x2f || prev === 0x2e || prev === 0x3a) &&
     isDigit(t.charCodeAt(start - 2))
@@ -764,7 +877,7 @@ function ageAround(t: string, token: NumberToken): { start: number; end: number 
     return undefined;
   }
   if (next === 0x25 || next === 0x27 || next === 0x2019 || next === 0x22) return undefined;
-  if (insideLongDigits(t, { ...token, grouped: false })) return undefined;
+  if (insideLongDigits(t, start, end, false)) return undefined;
 
   // Cue after: "25 yrs", "25yo", "25 y/o", "25 y.o.", "25 años", "25 ans", "25 years old".
   const w = skipSpacesForward(t, end, 1);
@@ -809,6 +922,22 @@ function ageAround(t: string, token: NumberToken): { start: number; end: number 
     return { start: left.start, end };
   }
   return undefined;
+}
+
+/** One of '$€£¥₹₱฿₫#+' (a price or a phone number, not an age). */
+function isSignOrMark(c: number): boolean {
+  return (
+    c === 0x24 ||
+    c === 0x20ac ||
+    c === 0xa3 ||
+    c === 0xa5 ||
+    c === 0x20b9 ||
+    c === 0x20b1 ||
+    c === 0x0e3f ||
+    c === 0x20ab ||
+    c === 0x23 ||
+    c === 0x2b
+  );
 }
 
 /** "age25", "edad25": the cue glued to the number still counts. */

@@ -172,6 +172,30 @@ describe('fast path', () => {
     expect(mayHoldDigits('x 1')).toBe(true);
     expect(mayHoldDigits('five')).toBe(true);
   });
+
+  it('finds each token after the words and punctuation it skips', () => {
+    // Outside a run the scanner passes over ordinary words without reading them as tokens.
+    expect(digitsOf('x_one two three')).toEqual(['123']);
+    expect(digitsOf('a.one (two)')).toEqual(['12']);
+    expect(digitsOf('the three, under two')).toEqual(['3', '2']);
+    expect(digitsOf('one-bedroom, two–three')).toEqual(['1', '23']);
+    expect(digitsOf('call one')).toEqual(['1']);
+    expect(digitsOf('end o')).toEqual([]);
+    expect(digitsOf('o5')).toEqual(['05']);
+    expect(digitsOf('LO5')).toEqual(['105']);
+    expect(digitsOf('lol5')).toEqual(['5']);
+    expect(digitsOf('i 5')).toEqual(['5']);
+    expect(digitsOf('thé 5 éone two')).toEqual(['5', '2']);
+  });
+
+  it('builds runs of any length', () => {
+    const [long, rest] = runs(`${'1'.repeat(10_000)} ${'2 '.repeat(300)}`);
+    // 256 groups at most in one run.
+    expect(long?.digits).toBe(`${'1'.repeat(10_000)}${'2'.repeat(255)}`);
+    expect(long?.groups).toHaveLength(256);
+    expect(long?.groups[0]?.digits).toHaveLength(10_000);
+    expect(rest?.digits).toBe('2'.repeat(45));
+  });
 });
 
 describe('linear time', () => {

@@ -8,7 +8,8 @@
  * The scanner is a single left-to-right pass over the folded text with a small trie for number
  * words; letter runs are segmented by a dynamic programme bounded by the run length, so the
  * whole scan is linear in the text length whatever the input (no regular expression backtracks
- * across the text).
+ * across the text). Most of an ad holds no digit: outside a run a tight loop passes over ordinary
+ * words (skipToToken), and a run becomes objects only once it has the digits the caller asks for.
  *
  * Runs keep their groups (digits written without a separator between them) so that callers can
  * cut a run only where the writer put a separator: "2026-01-05 212-555-0123" holds the windows
@@ -198,8 +199,30 @@ export function segmentNumberWords(
   start: number,
   end: number,
 ): Segment[] | undefined {
+  const count = segmentInto(text, start, end);
+  if (count === 0) return undefined;
+  const out: Segment[] = [];
+  for (let s = 0; s < count; s++) {
+    out.push({
+      start: segOutStart[s] ?? 0,
+      end: segOutEnd[s] ?? 0,
+      digit: segOutDigit[s] ?? 0,
+      weak: segOutWeak[s] === 1,
+    });
+  }
+  return out;
+}
+
+// The segments found by segmentInto, in text order (the scanner reads them without allocating).
+const segOutStart = new Int32Array(MAX_WORD_RUN);
+const segOutEnd = new Int32Array(MAX_WORD_RUN);
+const segOutDigit = new Int8Array(MAX_WORD_RUN);
+const segOutWeak = new Uint8Array(MAX_WORD_RUN);
+
+/** segmentNumberWords into the segOut* arrays; returns the number of segments, 0 for none. */
+function segmentInto(text: string, start: number, end: number): number {
   const len = end - start;
-  if (len < 2 || len > MAX_WORD_RUN) return undefined;
+  if (len < 2 || len > MAX_WORD_RUN) return 0;
   const { next, digitAt, weakAt } = trie;
   // Most words fail within a letter or two: test that some number word starts the run before
   // setting up the segmentation.
@@ -207,10 +230,10 @@ export function segmentNumberWords(
   let anyWord = false;
   for (let m = start; m < end && !anyWord; m++) {
     node = next[node * 26 + (text.charCodeAt(m) - 0x61)] ?? 0;
-    if (node === 0) return undefined;
+    if (node === 0) return 0;
     anyWord = (digitAt[node] ?? -1) >= 0;
   }
-  if (!anyWord) return undefined;
+  if (!anyWord) return 0;
   for (let k = 1; k <= len; k++) segCost[k] = 0x7fffffff;
   segCost[0] = 0;
   for (let k = 0; k < len; k++) {
@@ -219,7 +242,7 @@ export function segmentNumberWords(
     node = 0;
     for (let m = k; m < len; m++) {
       const letter = text.charCodeAt(start + m) - 0x61;
-      if (letter < 0 || letter > 25) return undefined;
+      if (letter < 0 || letter > 25) return 0;
       node = next[node * 26 + letter] ?? 0;
       if (node === 0) break;
       const digit = digitAt[node] ?? -1;
@@ -231,17 +254,18 @@ export function segmentNumberWords(
       }
     }
   }
-  if (segCost[len] === 0x7fffffff) return undefined;
-  const out: Segment[] = [];
+  const count = segCost[len] ?? 0x7fffffff;
+  if (count === 0x7fffffff) return 0;
+  // The back pointers run from the end: fill the output from its last slot.
+  let s = count;
   for (let k = len; k > 0; k = segFrom[k] ?? 0) {
-    out.push({
-      start: start + (segFrom[k] ?? 0),
-      end: start + k,
-      digit: segDigit[k] ?? 0,
-      weak: segWeak[k] === 1,
-    });
+    s--;
+    segOutStart[s] = start + (segFrom[k] ?? 0);
+    segOutEnd[s] = start + k;
+    segOutDigit[s] = segDigit[k] ?? 0;
+    segOutWeak[s] = segWeak[k] ?? 0;
   }
-  return out.reverse();
+  return count;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,23 +340,6 @@ const SUBST = 2;
 const MULT = 3;
 type Kind = typeof DIGIT_TOKEN | typeof WORD | typeof SUBST | typeof MULT;
 
-/** A weak word whose fate depends on the token after it ("un" in "un deux" vs "un rendez-vous"). */
-interface PendingWeak {
-  readonly start: number;
-  readonly end: number;
-  readonly digits: string;
-  readonly gap: string;
-}
-
-/** A "double"/"triple" waiting for the digit it repeats. */
-interface PendingMult {
-  readonly start: number;
-  readonly times: number;
-  readonly gap: string;
-}
-
-type MutableGroup = { -readonly [K in keyof DigitGroup]: DigitGroup[K] };
-
 /** Limits on the separator text between two digits of one number. */
 const MAX_GAP_UNITS = 3; // a whitespace stretch counts as one unit, other separators one each
 const MAX_GAP_CHARS = 8;
@@ -345,7 +352,41 @@ const MAX_RUN_GROUPS = 256;
  * them (phones ask for 7).
  */
 export function scanDigitRuns(folded: FoldedSource, minDigits = 1): DigitRun[] {
-  return new Scanner(folded, minDigits).scan();
+  return scanner.scan(folded, minDigits);
+}
+
+const NO_TEXT: FoldedSource = { text: '', isDisguised: () => false };
+
+// The run being built lives in these typed arrays, and objects are made only for runs that are
+// kept: most runs of an ad are short ("$200", "25 yo") and would be built only to be dropped.
+// Gaps are kept as text offsets, digits as character codes. The scanner is synchronous and not
+// re-entrant, so one set serves every scan.
+const groupStart = new Int32Array(MAX_RUN_GROUPS);
+const groupEnd = new Int32Array(MAX_RUN_GROUPS);
+/** The gap before the group is text[gapStart, gapEnd); empty for the first group. */
+const groupGapStart = new Int32Array(MAX_RUN_GROUPS);
+const groupGapEnd = new Int32Array(MAX_RUN_GROUPS);
+/** Offset of each group's first digit in the run's digits. */
+const groupFrom = new Int32Array(MAX_RUN_GROUPS);
+const groupWords = new Uint8Array(MAX_RUN_GROUPS);
+const groupSubstitutions = new Uint8Array(MAX_RUN_GROUPS);
+/** Character codes of the run's digits; grows for long runs. */
+let digitCodes: Uint8Array = new Uint8Array(64);
+
+/** fromCharCode over the codes (it reads an array-like; the types ask for an array). */
+const codesToString = (codes: Uint8Array): string =>
+  String.fromCharCode.apply(null, codes as unknown as number[]);
+
+/** The characters of digitCodes[0, count) as a string. */
+function digitString(count: number): string {
+  // fromCharCode takes its codes as arguments: chunks keep long runs within the argument limit.
+  const CHUNK = 4096;
+  if (count <= CHUNK) return codesToString(digitCodes.subarray(0, count));
+  const parts: string[] = [];
+  for (let k = 0; k < count; k += CHUNK) {
+    parts.push(codesToString(digitCodes.subarray(k, Math.min(count, k + CHUNK))));
+  }
+  return parts.join('');
 }
 
 /**
@@ -353,21 +394,34 @@ export function scanDigitRuns(folded: FoldedSource, minDigits = 1): DigitRun[] {
  * the hot loop free of closures over mutable variables, which V8 compiles poorly.
  */
 class Scanner {
-  private readonly text: string;
+  // The text being scanned and the runs found so far (set by scan). The runs are collected in
+  // one list for all scans and copied out at the end, so that the array returned has no room to
+  // spare (a pushed-to array keeps room for 17).
+  private folded: FoldedSource = NO_TEXT;
+  private text = '';
+  private minDigits = 1;
   private readonly runs: DigitRun[] = [];
-  // The run being built. Digits are collected as parts and joined once at the end of the run
-  // (string concatenation per digit would build deep rope strings on adversarial input).
-  private groups: MutableGroup[] = [];
-  /** Offset of each group's first digit in the run's digits. */
-  private groupFrom: number[] = [];
-  private parts: string[] = [];
+  private runCount = 0;
+  // The run being built (see groupStart and the other arrays above).
+  private groupCount = 0;
   private digitCount = 0;
   private hasWords = false;
   private substitutions = false;
-  private separators = '';
   private lastKind: Kind = DIGIT_TOKEN;
-  private pendingWeak: PendingWeak | undefined;
-  private pendingMult: PendingMult | undefined;
+  // A weak word whose fate depends on the token after it ("un" in "un deux" vs "un rendez-vous");
+  // weak words are always one digit.
+  private pendingWeak = false;
+  private weakStart = 0;
+  private weakEnd = 0;
+  private weakDigit = 0;
+  private weakGapStart = 0;
+  private weakGapEnd = 0;
+  // A "double"/"triple" waiting for the digit it repeats.
+  private pendingMult = false;
+  private multStart = 0;
+  private multTimes = 0;
+  private multGapStart = 0;
+  private multGapEnd = 0;
   /** End of the last token (pending ones included), or -1 outside a run. */
   private lastEnd = -1;
   // The separators since the last token.
@@ -378,36 +432,103 @@ class Scanner {
   /** The separators exceed the limits: the next token starts a new run. */
   private gapBroken = false;
 
-  constructor(
-    private readonly folded: FoldedSource,
-    private readonly minDigits: number,
-  ) {
+  scan(folded: FoldedSource, minDigits: number): DigitRun[] {
+    this.folded = folded;
     this.text = folded.text;
-  }
-
-  scan(): DigitRun[] {
+    this.minDigits = minDigits;
+    this.runCount = 0;
+    this.clear(); // drops what a scan that threw left behind
     const text = this.text;
     const n = text.length;
     let i = 0;
     while (i < n) {
+      if (this.lastEnd < 0) {
+        // Outside a run only a token can matter: jump to the next one in a tight loop.
+        i = skipToToken(text, i);
+        if (i >= n) break;
+      }
       const c = text.charCodeAt(i);
-      const cls = c < 0x80 ? (ASCII_CLASS[c] ?? OTHER) : classOf(c, text, i);
+      if (c >= 0x80) {
+        i = this.other(c, i);
+        continue;
+      }
+      const cls = ASCII_CLASS[c] ?? OTHER;
       if (cls === LETTER) {
-        i = this.letters(i, c);
-      } else if (cls === SPACE || cls === NEWLINE || cls === SEP) {
-        if (this.lastEnd >= 0 && !this.gapBroken) this.separator(cls, i);
-        i++;
+        i = this.asciiLetters(i, c);
       } else if (cls === DIGIT) {
-        const value = c < 0x80 ? c - 0x30 : nativeDigit(c);
-        this.add(i, i + 1, DIGIT_STRINGS[value] ?? '0', DIGIT_TOKEN, false);
+        if (this.lastEnd < 0) {
+          // Fast path: ASCII digits outside a run start one (what add() does for them, without
+          // the checks that cannot apply: nothing is pending outside a run).
+          groupStart[0] = i;
+          groupGapStart[0] = 0;
+          groupGapEnd[0] = 0;
+          groupFrom[0] = 0;
+          groupWords[0] = 0;
+          groupSubstitutions[0] = 0;
+          this.groupCount = 1;
+          i = this.extendGroup(i);
+        } else if (
+          this.lastEnd === i &&
+          this.groupCount > 0 &&
+          !this.pendingWeak &&
+          !this.pendingMult
+        ) {
+          // Fast path: ASCII digits glued to the group being built only extend it.
+          i = this.extendGroup(i);
+        } else {
+          this.add(i, i + 1, c, DIGIT_TOKEN, false, 0);
+          i++;
+        }
+      } else if (cls === OTHER) {
+        if (this.lastEnd >= 0) this.endRun();
         i++;
       } else {
-        if (this.lastEnd >= 0) this.endRun();
+        if (this.lastEnd >= 0 && !this.gapBroken) this.separator(cls, i);
         i++;
       }
     }
     this.endRun();
-    return this.runs;
+    const count = this.runCount;
+    const runs = count === 0 ? [] : this.runs.slice(0, count);
+    // Nothing of the text is kept past the scan.
+    this.folded = NO_TEXT;
+    this.text = '';
+    this.runs.fill(NO_RUN, 0, count);
+    return runs;
+  }
+
+  /** The ASCII digits from i on, glued to the last group; returns where they end. */
+  private extendGroup(from: number): number {
+    const text = this.text;
+    const n = text.length;
+    let i = from;
+    let count = this.digitCount;
+    let codes = digitCodes;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      if (count === codes.length) codes = growDigitCodes(count + 1);
+      codes[count++] = c;
+    }
+    this.digitCount = count;
+    this.lastKind = DIGIT_TOKEN;
+    groupEnd[this.groupCount - 1] = i;
+    this.lastEnd = i;
+    return i;
+  }
+
+  /** A character outside ASCII at i; returns where to go on. */
+  private other(c: number, i: number): number {
+    const cls = classOf(c, this.text, i);
+    if (cls === LETTER) return this.letters(i, c);
+    if (cls === SEP) {
+      if (this.lastEnd >= 0 && !this.gapBroken) this.separator(cls, i);
+    } else if (cls === DIGIT) {
+      this.add(i, i + 1, 0x30 + nativeDigit(c), DIGIT_TOKEN, false, 0);
+    } else if (this.lastEnd >= 0) {
+      this.endRun();
+    }
+    return i + 1;
   }
 
   private separator(cls: number, i: number): void {
@@ -426,6 +547,37 @@ class Scanner {
     ) {
       this.gapBroken = true;
     }
+  }
+
+  /** The letter run that starts with the ASCII letter c at i; returns where it ends. */
+  private asciiLetters(i: number, c: number): number {
+    const text = this.text;
+    const n = text.length;
+    let j = i + 1;
+    let ascii = true;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (isAsciiLetter(d)) j++;
+      else if (d >= 0x80 && LETTER_OR_MARK.test(text[j] ?? '')) {
+        ascii = false;
+        j++;
+      } else break;
+    }
+    // Most words of an ad are no number: numberLetters accepts only two-letter look-alikes and
+    // words whose first two letters start a number word, so test those here, inline.
+    const first = c | 0x20;
+    let token = false;
+    if (ascii) {
+      const second = (text.charCodeAt(i + 1) | 0x20) - 0x61;
+      if (
+        (j - i <= 2 && isLookAlike(first)) ||
+        (second >= 0 && second <= 25 && (((PAIR_MASK[first - 0x61] ?? 0) >>> second) & 1) === 1)
+      ) {
+        token = this.numberLetters(i, j, first);
+      }
+    }
+    if (!token && this.lastEnd >= 0) this.endRun(); // an ordinary word ends the current run
+    return j;
   }
 
   /** Handles the letter run that starts at i; returns where it ends. */
@@ -463,14 +615,14 @@ class Scanner {
       if (isLookAlike(first) && isLookAlike(second)) {
         if (isDigitAt(text, i - 1) || isDigitAt(text, j)) {
           for (let k = i; k < j; k++) {
-            const digit = (text.charCodeAt(k) | 0x20) === 0x6f ? '0' : '1';
-            this.add(k, k + 1, digit, SUBST, false);
+            const digit = (text.charCodeAt(k) | 0x20) === 0x6f ? 0x30 : 0x31;
+            this.add(k, k + 1, digit, SUBST, false, 0);
           }
           return true;
         }
         // A lone "o" between spelled digits reads 0 ("five o five"); weak like "oh".
         if (len === 1 && first === 0x6f) {
-          this.add(i, j, '0', WORD, true);
+          this.add(i, j, 0x30, WORD, true, 0);
           return true;
         }
       }
@@ -483,168 +635,322 @@ class Scanner {
     if (second < 0 || second > 25 || (((PAIR_MASK[first - 0x61] ?? 0) >>> second) & 1) === 0) {
       return false;
     }
-    const segments = segmentNumberWords(text, i, j);
-    if (segments !== undefined) {
-      for (const s of segments) {
-        this.add(s.start, s.end, DIGIT_STRINGS[s.digit] ?? '0', WORD, s.weak);
+    const count = segmentInto(text, i, j);
+    if (count > 0) {
+      for (let s = 0; s < count; s++) {
+        this.add(
+          segOutStart[s] ?? 0,
+          segOutEnd[s] ?? 0,
+          0x30 + (segOutDigit[s] ?? 0),
+          WORD,
+          segOutWeak[s] === 1,
+          0,
+        );
       }
       return true;
     }
     const times = multiplierAt(text, i, len);
     if (times === 0) return false;
-    this.add(i, j, '', MULT, false, times);
+    this.add(i, j, 0, MULT, false, times);
     return true;
   }
 
-  /** One digit token (or a multiplier) at text[start, end). */
+  /**
+   * One token at text[start, end): the digit with character code `digit`, or a multiplier that
+   * repeats the next digit `times` times.
+   */
   private add(
     startAt: number,
     end: number,
-    digitsIn: string,
+    digit: number,
     kindIn: Kind,
     weakIn: boolean,
-    times = 0,
+    times: number,
   ): void {
     if (this.gapBroken) this.endRun();
     let start = startAt;
-    let digits = digitsIn;
     let kind = kindIn;
     let weak = weakIn;
-    let gap =
-      this.lastEnd < 0 || this.lastEnd === start ? '' : this.text.slice(this.lastEnd, start);
+    let count = 1;
+    // The gap is text[gapStart, gapEnd); empty when the token touches the last one.
+    let gapStart = start;
+    let gapEnd = start;
+    if (this.lastEnd >= 0 && this.lastEnd !== start) gapStart = this.lastEnd;
     this.lastEnd = end;
     this.gapUnits = 0;
     this.gapNewlines = 0;
     this.gapOpen = false;
 
-    const mult = this.pendingMult;
-    if (mult !== undefined) {
-      this.pendingMult = undefined;
+    if (this.pendingMult) {
+      this.pendingMult = false;
       if (kind === MULT) {
         // "double double": the first one was just a word.
         this.endRun();
         this.lastEnd = end;
-        gap = '';
+        gapStart = gapEnd;
       } else {
         // "double five" -> one token "55" spanning both words.
-        digits = digits.slice(0, 1).repeat(mult.times) + digits.slice(1);
-        start = mult.start;
-        gap = mult.gap;
+        count = this.multTimes;
+        start = this.multStart;
+        gapStart = this.multGapStart;
+        gapEnd = this.multGapEnd;
         kind = WORD;
         weak = false;
       }
     }
     if (kind === MULT) {
-      this.pendingMult = { start, times, gap };
+      this.pendingMult = true;
+      this.multStart = start;
+      this.multTimes = times;
+      this.multGapStart = gapStart;
+      this.multGapEnd = gapEnd;
       return;
     }
 
-    const pending = this.pendingWeak;
-    if (pending !== undefined) {
-      this.pendingWeak = undefined;
-      if (gap === '' || kind === WORD) {
-        this.append(pending.start, pending.end, pending.digits, WORD, pending.gap);
+    if (this.pendingWeak) {
+      this.pendingWeak = false;
+      if (gapStart === gapEnd || kind === WORD) {
+        this.append(
+          this.weakStart,
+          this.weakEnd,
+          this.weakDigit,
+          1,
+          WORD,
+          this.weakGapStart,
+          this.weakGapEnd,
+        );
       } else {
         // A weak word standing alone ("sept" before "15"): the run ends before it.
         this.endRun();
         this.lastEnd = end;
-        gap = '';
+        gapStart = gapEnd;
       }
     }
     if (weak) {
-      const inRun = this.groups.length > 0;
-      if (!(inRun && (gap === '' || this.lastKind === WORD))) {
-        this.pendingWeak = { start, end, digits, gap };
+      const inRun = this.groupCount > 0;
+      if (!(inRun && (gapStart === gapEnd || this.lastKind === WORD))) {
+        this.pendingWeak = true;
+        this.weakStart = start;
+        this.weakEnd = end;
+        this.weakDigit = digit;
+        this.weakGapStart = gapStart;
+        this.weakGapEnd = gapEnd;
         return;
       }
     }
-    this.append(start, end, digits, kind, gap);
+    this.append(start, end, digit, count, kind, gapStart, gapEnd);
   }
 
-  private append(start: number, end: number, digits: string, kind: Kind, gapIn: string): void {
-    if (gapIn !== '' && this.groups.length >= MAX_RUN_GROUPS) {
+  /** `count` times the digit with code `digit`, after the gap text[gapStart, gapEnd). */
+  private append(
+    start: number,
+    end: number,
+    digit: number,
+    count: number,
+    kind: Kind,
+    gapStart: number,
+    gapEnd: number,
+  ): void {
+    if (gapStart !== gapEnd && this.groupCount >= MAX_RUN_GROUPS) {
       // A table of numbers, not one number: cut it so that memory stays bounded.
       this.endRun();
       this.lastEnd = end;
     }
-    const groups = this.groups;
-    const gap = groups.length === 0 ? '' : gapIn;
     const isWord = kind === WORD;
     const isSubst = kind === SUBST;
-    this.parts.push(digits);
     const from = this.digitCount;
-    this.digitCount += digits.length;
+    let codes = digitCodes;
+    if (from + count > codes.length) codes = growDigitCodes(from + count);
+    for (let k = 0; k < count; k++) codes[from + k] = digit;
+    this.digitCount = from + count;
     this.hasWords ||= isWord;
     this.substitutions ||= isSubst;
     this.lastKind = kind;
-    const last = groups.length > 0 ? groups[groups.length - 1] : undefined;
-    if (last !== undefined && gap === '') {
-      last.end = end;
-      last.words ||= isWord;
-      last.substitutions ||= isSubst;
+    const groups = this.groupCount;
+    if (groups > 0 && gapStart === gapEnd) {
+      const last = groups - 1;
+      groupEnd[last] = end;
+      if (isWord) groupWords[last] = 1;
+      if (isSubst) groupSubstitutions[last] = 1;
       return;
     }
-    groups.push({ digits: '', start, end, gap, words: isWord, substitutions: isSubst });
-    this.groupFrom.push(from);
-    for (let m = 0; m < gap.length; m++) {
-      const ch = gap[m] ?? ' ';
-      const sep = ch === '\n' || ch === '\t' || ch === '\r' ? ' ' : ch;
-      if (!this.separators.includes(sep)) this.separators += sep;
-    }
+    groupStart[groups] = start;
+    groupEnd[groups] = end;
+    // The first group of a run has no gap.
+    groupGapStart[groups] = groups === 0 ? 0 : gapStart;
+    groupGapEnd[groups] = groups === 0 ? 0 : gapEnd;
+    groupFrom[groups] = from;
+    groupWords[groups] = isWord ? 1 : 0;
+    groupSubstitutions[groups] = isSubst ? 1 : 0;
+    this.groupCount = groups + 1;
   }
 
   /** Records the run being built (pending words are dropped) and starts afresh. */
   private endRun(): void {
-    const groups = this.groups;
-    if (groups.length > 0 && this.digitCount >= this.minDigits) {
-      const text = this.text;
-      const digits = this.parts.length === 1 ? (this.parts[0] ?? '') : this.parts.join('');
-      for (let k = 0; k < groups.length; k++) {
-        const group = groups[k];
-        if (group !== undefined) {
-          group.digits = digits.slice(
-            this.groupFrom[k] ?? 0,
-            this.groupFrom[k + 1] ?? digits.length,
-          );
-        }
-      }
-      const start = groups[0]?.start ?? 0;
-      const end = groups[groups.length - 1]?.end ?? start;
-      this.runs.push({
-        digits,
-        start,
-        end,
-        disguised: this.folded.isDisguised(start, end),
-        hasWords: this.hasWords,
-        substitutions: this.substitutions,
-        separators: this.separators,
-        groups,
-        plus: plusBefore(text, start),
-        gluedBefore: isLetterAt(text, start - 1),
-        gluedAfter: isLetterAt(text, end),
-      });
-    }
-    if (groups.length > 0) {
-      this.groups = [];
-      this.groupFrom = [];
-    }
-    if (this.parts.length > 0) this.parts = [];
+    if (this.groupCount > 0 && this.digitCount >= this.minDigits) this.record();
+    this.clear();
+  }
+
+  /** Starts afresh, outside a run. */
+  private clear(): void {
+    this.groupCount = 0;
     this.digitCount = 0;
     this.hasWords = false;
     this.substitutions = false;
-    this.separators = '';
     this.lastKind = DIGIT_TOKEN;
-    this.pendingWeak = undefined;
-    this.pendingMult = undefined;
+    this.pendingWeak = false;
+    this.pendingMult = false;
     this.lastEnd = -1;
     this.gapBroken = false;
     this.gapUnits = 0;
     this.gapNewlines = 0;
     this.gapOpen = false;
   }
+
+  /** Builds the DigitRun of the run in the scratch arrays. */
+  private record(): void {
+    const text = this.text;
+    const n = this.groupCount;
+    const digits = digitString(this.digitCount);
+    // Sized up front: an array filled by push keeps room for 17.
+    const groups: DigitGroup[] = new Array(n);
+    let separators = '';
+    for (let k = 0; k < n; k++) {
+      const gapStart = groupGapStart[k] ?? 0;
+      const gapEnd = groupGapEnd[k] ?? 0;
+      const gap = gapStart === gapEnd ? '' : text.slice(gapStart, gapEnd);
+      groups[k] = {
+        digits: digits.slice(
+          groupFrom[k] ?? 0,
+          k + 1 < n ? (groupFrom[k + 1] ?? 0) : digits.length,
+        ),
+        start: groupStart[k] ?? 0,
+        end: groupEnd[k] ?? 0,
+        gap,
+        words: groupWords[k] === 1,
+        substitutions: groupSubstitutions[k] === 1,
+      };
+      for (let m = 0; m < gap.length; m++) {
+        const ch = gap[m] ?? ' ';
+        const sep = ch === '\n' || ch === '\t' || ch === '\r' ? ' ' : ch;
+        if (!separators.includes(sep)) separators += sep;
+      }
+    }
+    const start = groupStart[0] ?? 0;
+    const end = groupEnd[n - 1] ?? start;
+    this.runs[this.runCount++] = {
+      digits,
+      start,
+      end,
+      disguised: this.folded.isDisguised(start, end),
+      hasWords: this.hasWords,
+      substitutions: this.substitutions,
+      separators,
+      groups,
+      plus: plusBefore(text, start),
+      gluedBefore: isLetterAt(text, start - 1),
+      gluedAfter: isLetterAt(text, end),
+    };
+  }
 }
 
-const DIGIT_STRINGS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/**
+ * The first offset from `from` on where a token may start: an ASCII digit, any character outside
+ * ASCII (native digits, wide separators, letters that make a word non-ASCII: the scanner decides),
+ * or an ASCII word that numberLetters might accept: a one- or two-letter look-alike, or a word
+ * that starts with a number word or a multiplier. `from` must not be inside a word. Outside a
+ * run the scanner ignores everything else, and most of an ad is outside a run: this loop reads
+ * most of the text, so it tests each letter once and calls nothing.
+ */
+function skipToToken(text: string, from: number): number {
+  const n = text.length;
+  const { next, final } = startTrie;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!isAsciiLetter(c)) {
+      if (c >= 0x80 || (c - 0x30) >>> 0 < 10) return i; // not ASCII, or a digit
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let d = text.charCodeAt(j); // NaN past the end of the text
+    if (isLookAlike(c | 0x20)) {
+      if (!isAsciiLetter(d)) return i;
+      if (isLookAlike(d | 0x20) && !isAsciiLetter(text.charCodeAt(j + 1))) return i;
+    }
+    // Walk the word's letters down the trie of number words while they can still start one.
+    let node = next[(c | 0x20) - 0x61] ?? 0;
+    while (node !== 0) {
+      if (final[node] === 1) return i;
+      if (!isAsciiLetter(d)) break;
+      node = next[node * 26 + ((d | 0x20) - 0x61)] ?? 0;
+      d = text.charCodeAt(++j);
+    }
+    while (isAsciiLetter(d)) d = text.charCodeAt(++j);
+    if (j >= n) return n;
+    // The character after the word is read already: a word going on outside ASCII is left to
+    // the scanner, as is a digit; anything else is passed over.
+    if (d >= 0x80 || (d - 0x30) >>> 0 < 10) return j;
+    i = j + 1;
+  }
+  return n;
+}
+
+/**
+ * Number words and multipliers as a trie over a-z (next as in `trie`; final[node] = 1 where a
+ * word ends), for skipToToken's test whether a word starts with one.
+ */
+const startTrie = (() => {
+  const list = [...NUMBER_WORDS.map(([word]) => word), ...MULTIPLIERS.map(([word]) => word)];
+  const capacity = 1 + list.reduce((total, word) => total + word.length, 0);
+  const next = new Uint16Array(capacity * 26);
+  const final = new Uint8Array(capacity);
+  let size = 1;
+  for (const word of list) {
+    let node = 0;
+    for (let k = 0; k < word.length; k++) {
+      const slot = node * 26 + (word.charCodeAt(k) - 0x61);
+      let child = next[slot] ?? 0;
+      if (child === 0) {
+        child = size++;
+        next[slot] = child;
+      }
+      node = child;
+    }
+    final[node] = 1;
+  }
+  return { next, final };
+})();
+
+/** An ASCII letter's code (A-Z, a-z); false for NaN (past the end of a text). */
+const isAsciiLetter = (c: number): boolean => ((c | 0x20) - 0x61) >>> 0 < 26;
+
+/** Fills the scanner's list of runs between scans. */
+const NO_RUN: DigitRun = {
+  digits: '',
+  start: 0,
+  end: 0,
+  disguised: false,
+  hasWords: false,
+  substitutions: false,
+  separators: '',
+  groups: [],
+  plus: false,
+  gluedBefore: false,
+  gluedAfter: false,
+};
+
+/** The one scanner: scans are synchronous and never nested (see the scratch arrays above). */
+const scanner = new Scanner();
+
+/** Makes digitCodes hold at least `size` codes, keeping its content. */
+function growDigitCodes(size: number): Uint8Array {
+  const grown = new Uint8Array(Math.max(size, digitCodes.length * 2));
+  grown.set(digitCodes);
+  digitCodes = grown;
+  return grown;
+}
 
 /** o, l or i (lower case). */
 const isLookAlike = (c: number): boolean => c === 0x6f || c === 0x6c || c === 0x69;

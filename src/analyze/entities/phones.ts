@@ -18,7 +18,7 @@ import {
   parsePhoneNumberFromString,
 } from 'libphonenumber-js/max';
 import type { Doc } from '../doc.js';
-import type { Phone } from '../types.js';
+import type { Phone, Span } from '../types.js';
 import {
   type DigitGroup,
   type DigitRun,
@@ -74,19 +74,42 @@ interface Parsed {
   readonly area: string | undefined;
 }
 
-/** (region, form, digits) -> parse result; null = not a valid number. Cleared when full. */
-const cache = new Map<string, Parsed | null>();
+/** Parse results of one region, by digits; null = not a valid number. */
+interface RegionCache {
+  /** Digits read after a "+" (or an international prefix). */
+  readonly international: Map<string, Parsed | null>;
+  /** Digits read as a national number of the region. */
+  readonly national: Map<string, Parsed | null>;
+}
+
+/**
+ * (region, form, digits) -> parse result, as one map per region and form: the lookup then hashes
+ * the digits alone, with no key string built per window. Cleared when full.
+ */
+const cache = new Map<string, RegionCache>();
+let cacheSize = 0;
 let cacheHits = 0;
 let cacheMisses = 0;
 
+function regionCache(region: CountryCode | undefined): RegionCache {
+  const key = region ?? '';
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = { international: new Map(), national: new Map() };
+    cache.set(key, found);
+  }
+  return found;
+}
+
 export function clearPhoneCache(): void {
   cache.clear();
+  cacheSize = 0;
   cacheHits = 0;
   cacheMisses = 0;
 }
 
 export function phoneCacheStats(): { size: number; hits: number; misses: number } {
-  return { size: cache.size, hits: cacheHits, misses: cacheMisses };
+  return { size: cacheSize, hits: cacheHits, misses: cacheMisses };
 }
 
 /** Countries that share calling code 1 and its 10-digit national numbers. */
@@ -94,43 +117,44 @@ const NANP_REGIONS = words(`
   US CA PR VI GU MP AS AG AI BB BM BS DM DO GD JM KN KY LC MS SX TC TT VC VG
 `);
 
-const isNanpTen = (d: string): boolean =>
-  d.length === 10 &&
-  d.charCodeAt(0) >= 0x32 && // area code starts 2-9
-  !(d[1] === '1' && d[2] === '1') && // N11 codes are services
-  d.charCodeAt(3) >= 0x32; // exchange starts 2-9
+/** The ten digits d[at, at + 10) are a North American number (d holds at least that many). */
+const isNanpTen = (d: string, at: number): boolean =>
+  d.charCodeAt(at) >= 0x32 && // area code starts 2-9
+  !(d.charCodeAt(at + 1) === 0x31 && d.charCodeAt(at + 2) === 0x31) && // N11 codes are services
+  d.charCodeAt(at + 3) >= 0x32; // exchange starts 2-9
 
-/** Cheap shape test so that hopeless windows never reach libphonenumber. */
-function plausible(
-  digits: string,
-  international: boolean,
-  region: CountryCode | undefined,
-): boolean {
-  if (international) return digits[0] !== '0' && digits.length >= 8;
-  if (region === undefined || NANP_REGIONS.has(region)) {
-    if (digits.length === 10) return isNanpTen(digits);
-    return digits.length === 11 && digits[0] === '1' && isNanpTen(digits.slice(1));
+/**
+ * Cheap shape test so that hopeless windows never reach libphonenumber. `nanp`: the region is
+ * unknown or shares calling code 1.
+ */
+function plausible(digits: string, international: boolean, nanp: boolean): boolean {
+  if (international) return digits.charCodeAt(0) !== 0x30 && digits.length >= 8;
+  if (nanp) {
+    if (digits.length === 10) return isNanpTen(digits, 0);
+    return digits.length === 11 && digits.charCodeAt(0) === 0x31 && isNanpTen(digits, 1);
   }
   return true;
 }
 
+/** What one document's windows share: the region, its parse cache, the parses left. */
 interface Budget {
+  readonly region: CountryCode | undefined;
+  /** The region is unknown or shares calling code 1. */
+  readonly nanp: boolean;
+  readonly cache: RegionCache;
   parses: number;
 }
 
-function validate(
-  digits: string,
-  international: boolean,
-  region: CountryCode | undefined,
-  budget: Budget,
-): Parsed | null {
-  const key = `${region ?? ''}${international ? '+' : ':'}${digits}`;
-  const cached = cache.get(key);
+function validate(digits: string, international: boolean, budget: Budget): Parsed | null {
+  const region = budget.region;
+  const forms = budget.cache;
+  const known = international ? forms.international : forms.national;
+  const cached = known.get(digits);
   if (cached !== undefined) {
     cacheHits++;
     return cached;
   }
-  if (!plausible(digits, international, region)) return null;
+  if (!plausible(digits, international, budget.nanp)) return null;
   if (budget.parses >= MAX_PARSES_PER_DOC) return null;
   budget.parses++;
   cacheMisses++;
@@ -153,8 +177,16 @@ function validate(
       area: parsed.countryCallingCode === '1' ? areaOf(parsed.nationalNumber) : undefined,
     };
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, result);
+  if (cacheSize >= CACHE_LIMIT) {
+    // Empties the maps in place: the budgets of documents being read keep theirs.
+    for (const forms of cache.values()) {
+      forms.international.clear();
+      forms.national.clear();
+    }
+    cacheSize = 0;
+  }
+  known.set(digits, result);
+  cacheSize++;
   return result;
 }
 
@@ -287,8 +319,16 @@ const PHONE_LINK_MARKS = [
 /** The digits at `at` sit in a web address: after "://", "www." or "domain.tld/" in one token. */
 function inUrl(t: string, at: number): boolean {
   let k = at;
-  while (k > 0 && at - k < 256 && !isSpace(t.charCodeAt(k - 1))) k--;
-  if (k === at) return false;
+  // Every test below needs a ':', '/' or '.' in the token; most tokens before a number ("(",
+  // "call") have none, and are let go without cutting the token out.
+  let marks = false;
+  while (k > 0 && at - k < 256) {
+    const c = t.charCodeAt(k - 1);
+    if (isSpace(c)) break;
+    if (c === 0x3a || c === 0x2f || c === 0x2e) marks = true;
+    k--;
+  }
+  if (k === at || !marks) return false;
   const token = t.slice(k, at);
   if (PHONE_LINK_MARKS.some((mark) => token.includes(mark))) return false;
   if (token.includes('://') || token.startsWith('www.')) return true;
@@ -393,10 +433,9 @@ function rejectWindow(
   const count = e - i;
   // Bust-waist-hip "34-24-36", alone or with a stray number after it.
   if (count <= 4 && digits.length <= 9 && count >= 3) {
-    const [a, b, c] = [groups[i], groups[i + 1], groups[i + 2]];
-    const bodyPart = (g: DigitGroup | undefined): boolean =>
-      g !== undefined && g.digits.length === 2 && num(g) >= 18 && num(g) <= 60;
-    if (bodyPart(a) && bodyPart(b) && bodyPart(c) && b?.gap === '-' && c?.gap === '-') {
+    const b = groups[i + 1];
+    const c = groups[i + 2];
+    if (bodyPart(first) && bodyPart(b) && bodyPart(c) && b?.gap === '-' && c?.gap === '-') {
       return 'measurement';
     }
   }
@@ -404,13 +443,12 @@ function rejectWindow(
     const a = first;
     const b = last;
     const gap = b.gap.trim();
-    const round = (g: DigitGroup): boolean => /[05]$/.test(g.digits);
     if (
       (gap === '-' || gap === '–' || gap === '—' || gap === '~') &&
       Math.abs(a.digits.length - b.digits.length) <= 1 &&
       num(a) < num(b) &&
-      round(a) &&
-      round(b)
+      isRound(a) &&
+      isRound(b)
     ) {
       return 'range';
     }
@@ -418,14 +456,43 @@ function rejectWindow(
   return undefined;
 }
 
-/** Separator kinds of a gap, for judging whether the writing is unusual. */
-function gapKind(gap: string): 'space' | 'dash' | 'dot' | 'paren' | 'odd' {
-  const core = gap.replace(/\s+/g, '');
-  if (core === '') return 'space';
-  if (/^[()]+$/.test(core) || /^\)[-.]$/.test(core)) return 'paren';
-  if (core === '-' || core === '–') return 'dash';
-  if (core === '.') return 'dot';
-  return 'odd';
+/** A two-digit body measurement, 18 to 60. */
+const bodyPart = (g: DigitGroup | undefined): boolean =>
+  g !== undefined && g.digits.length === 2 && num(g) >= 18 && num(g) <= 60;
+
+/** Ends in 0 or 5. */
+function isRound(g: DigitGroup): boolean {
+  const c = g.digits.charCodeAt(g.digits.length - 1);
+  return c === 0x30 || c === 0x35;
+}
+
+// Separator kinds of a gap, for judging whether the writing is unusual.
+const SPACE = 0;
+const DASH = 1;
+const DOT = 2;
+const PAREN = 3;
+const ODD = 4;
+
+/** The kind of the gap's characters once whitespace (\s) is taken out: its "core". */
+function gapKind(gap: string): number {
+  let length = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let parens = true;
+  for (let k = 0; k < gap.length; k++) {
+    const c = gap.charCodeAt(k);
+    if (isTrimmed(c)) continue; // the same characters as \s
+    if (length === 0) c0 = c;
+    else if (length === 1) c1 = c;
+    length++;
+    if (c !== 0x28 && c !== 0x29) parens = false;
+  }
+  if (length === 0) return SPACE;
+  // "(", ")", "()", ")(" and so on; ")-" and ")." as in "(212)-555".
+  if (parens || (length === 2 && c0 === 0x29 && (c1 === 0x2d || c1 === 0x2e))) return PAREN;
+  if (length === 1 && (c0 === 0x2d || c0 === 0x2013)) return DASH;
+  if (length === 1 && c0 === 0x2e) return DOT;
+  return ODD;
 }
 
 /**
@@ -437,17 +504,17 @@ function oddSeparators(groups: readonly DigitGroup[], i: number, e: number): boo
   let singles = 0;
   for (let k = i; k < e; k++) if (groups[k]?.digits.length === 1) singles++;
   if (singles >= 3) return true;
-  let seen: 'dash' | 'dot' | undefined;
+  let seen = -1; // DASH or DOT once one was seen
   let afterOther = false;
   for (let k = i + 1; k < e; k++) {
     const kind = gapKind(groups[k]?.gap ?? '');
-    if (kind === 'odd') return true;
-    if (kind === 'paren') continue;
-    if (kind === 'space') {
+    if (kind === ODD) return true;
+    if (kind === PAREN) continue;
+    if (kind === SPACE) {
       if (afterOther) return true;
       continue;
     }
-    if (seen !== undefined && seen !== kind) return true;
+    if (seen !== -1 && seen !== kind) return true;
     seen = kind;
     afterOther = true;
   }
@@ -468,9 +535,21 @@ export interface PhoneCandidate {
   readonly e164?: string;
 }
 
+/** context.country as written -> its supported region, or null for none. */
+const regions = new Map<string, CountryCode | null>();
+
 function regionOf(doc: Doc): CountryCode | undefined {
-  const country = doc.context.country?.toUpperCase();
-  return country !== undefined && isSupportedCountry(country) ? country : undefined;
+  const raw = doc.context.country;
+  if (raw === undefined) return undefined;
+  let region = regions.get(raw);
+  if (region === undefined) {
+    const country = raw.toUpperCase();
+    region = isSupportedCountry(country) ? country : null;
+    // Country strings come from the input: keep the memo small whatever they hold.
+    if (regions.size >= 1024) regions.clear();
+    regions.set(raw, region);
+  }
+  return region ?? undefined;
 }
 
 export function extractPhones(doc: Doc): Phone[] {
@@ -491,54 +570,74 @@ function scan(doc: Doc, trace: PhoneCandidate[] | undefined): Phone[] {
   const runs = scanDigitRuns(folded, MIN_DIGITS);
   if (runs.length === 0) return [];
   const region = regionOf(doc);
-  const budget: Budget = { parses: 0 };
+  const budget: Budget = {
+    region,
+    nanp: region === undefined || NANP_REGIONS.has(region),
+    cache: regionCache(region),
+    parses: 0,
+  };
   const phones: Phone[] = [];
-  for (const run of runs) findInRun(doc, run, region, budget, phones, trace);
+  for (const run of runs) findInRun(doc, run, budget, phones, trace);
   return dedupe(phones);
 }
 
-/** Per-run lookups shared by all windows of the run. */
+/**
+ * Per-run lookups shared by all windows of the run, as prefix sums over the groups. One index
+ * serves every run (findInRun is synchronous and not re-entrant), so that a run costs no
+ * allocation: typed arrays are slow to create and most runs have a handful of groups.
+ */
 class RunIndex {
   /** cum[k] = digits in groups[0, k). */
-  readonly cum: Int32Array;
-  private datePrefix: Int32Array | undefined;
-  private compactPrefix: Int32Array | undefined;
+  cum = new Int32Array(64);
+  /** Dates written as three groups starting before k; "20260105" groups before k. */
+  private datePrefix = new Int32Array(64);
+  private compactPrefix = new Int32Array(64);
+  private groups: readonly DigitGroup[] = [];
+  private datesKnown = false;
 
-  constructor(readonly run: DigitRun) {
+  reset(run: DigitRun): void {
     const groups = run.groups;
-    this.cum = new Int32Array(groups.length + 1);
-    for (let k = 0; k < groups.length; k++) {
-      this.cum[k + 1] = (this.cum[k] ?? 0) + (groups[k]?.digits.length ?? 0);
+    const n = groups.length;
+    if (n + 1 > this.cum.length) {
+      const size = Math.max(n + 1, this.cum.length * 2);
+      this.cum = new Int32Array(size);
+      this.datePrefix = new Int32Array(size);
+      this.compactPrefix = new Int32Array(size);
     }
-  }
-
-  digits(i: number, e: number): string {
-    return this.run.digits.slice(this.cum[i] ?? 0, this.cum[e] ?? 0);
+    const cum = this.cum;
+    cum[0] = 0;
+    for (let k = 0; k < n; k++) cum[k + 1] = (cum[k] ?? 0) + (groups[k]?.digits.length ?? 0);
+    this.groups = groups;
+    this.datesKnown = false;
   }
 
   /** Some date is written in groups[i, e): three groups as a date, or one "20260105". */
   hasDate(i: number, e: number): boolean {
-    if (this.datePrefix === undefined || this.compactPrefix === undefined) {
-      const groups = this.run.groups;
+    const datePrefix = this.datePrefix;
+    const compactPrefix = this.compactPrefix;
+    if (!this.datesKnown) {
+      const groups = this.groups;
       const n = groups.length;
-      this.datePrefix = new Int32Array(n + 1);
-      this.compactPrefix = new Int32Array(n + 1);
+      datePrefix[0] = 0;
+      compactPrefix[0] = 0;
       for (let k = 0; k < n; k++) {
-        this.datePrefix[k + 1] = (this.datePrefix[k] ?? 0) + (dateAt(groups, k) ? 1 : 0);
-        this.compactPrefix[k + 1] =
-          (this.compactPrefix[k] ?? 0) + (compactDate(groups[k]?.digits ?? '') ? 1 : 0);
+        datePrefix[k + 1] = (datePrefix[k] ?? 0) + (dateAt(groups, k) ? 1 : 0);
+        compactPrefix[k + 1] =
+          (compactPrefix[k] ?? 0) + (compactDate(groups[k]?.digits ?? '') ? 1 : 0);
       }
+      this.datesKnown = true;
     }
     // Triples start at i .. e - 3.
-    const triples = e - 2 > i ? (this.datePrefix[e - 2] ?? 0) - (this.datePrefix[i] ?? 0) : 0;
-    return triples > 0 || (this.compactPrefix[e] ?? 0) - (this.compactPrefix[i] ?? 0) > 0;
+    const triples = e - 2 > i ? (datePrefix[e - 2] ?? 0) - (datePrefix[i] ?? 0) : 0;
+    return triples > 0 || (compactPrefix[e] ?? 0) - (compactPrefix[i] ?? 0) > 0;
   }
 }
+
+const runIndex = new RunIndex();
 
 function findInRun(
   doc: Doc,
   run: DigitRun,
-  region: CountryCode | undefined,
   budget: Budget,
   out: Phone[],
   trace: PhoneCandidate[] | undefined,
@@ -546,36 +645,40 @@ function findInRun(
   const t = doc.folded.text;
   const groups = run.groups;
   const n = groups.length;
-  const index = new RunIndex(run);
-  const nanpRegion = region === undefined || NANP_REGIONS.has(region);
+  const index = runIndex;
+  index.reset(run);
+  const cum = index.cum;
+  const runDigits = run.digits;
+  const nanp = budget.nanp;
   let i = 0;
   while (i < n) {
     const first = groups[i];
     if (first === undefined) break;
     const start = first.start;
     let startRejected: PhoneRejection | undefined | null = null; // null: not computed yet
-    const plusSign = i === 0 ? run.plus : first.gap.trimEnd().endsWith('+');
+    const plusSign = i === 0 ? run.plus : endsWithPlus(first.gap);
+    const from = cum[i] ?? 0;
     // Longest window from i first: the ends e with MIN..MAX digits (plus an IDD prefix).
     let last = i;
-    while (last < n && (index.cum[last + 1] ?? 0) - (index.cum[i] ?? 0) <= MAX_DIGITS + 3) last++;
+    while (last < n && (cum[last + 1] ?? 0) - from <= MAX_DIGITS + 3) last++;
     let found = -1;
     for (let e = last; e > i && found < 0; e--) {
-      let digits = index.digits(i, e);
+      const to = cum[e] ?? 0;
       let international = plusSign;
       // International call prefixes written instead of "+": 00 (most countries), 011 (NANP).
-      if (!international && digits.length >= 10) {
-        if (digits.startsWith('00')) {
-          international = true;
-          digits = digits.slice(2);
-        } else if (nanpRegion && digits.startsWith('011')) {
-          international = true;
-          digits = digits.slice(3);
-        }
+      // Lengths are checked on offsets so that only windows of a possible length are cut out.
+      let prefix = 0;
+      if (!international && to - from >= 10 && runDigits.charCodeAt(from) === 0x30) {
+        if (runDigits.charCodeAt(from + 1) === 0x30) prefix = 2;
+        else if (nanp && runDigits.startsWith('11', from + 1)) prefix = 3;
+        international = prefix > 0;
       }
-      if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) continue;
+      const length = to - from - prefix;
+      if (length < MIN_DIGITS || length > MAX_DIGITS) continue;
+      const digits = runDigits.slice(from + prefix, to);
       // Hopeless windows are dropped before the (slower) look-alike checks; a trace still
       // records why each window would be rejected.
-      const possible = plausible(digits, international, region);
+      const possible = plausible(digits, international, nanp);
       if (!possible && trace === undefined) continue;
       const end = groups[e - 1]?.end ?? start;
       if (startRejected === null) startRejected = rejectStart(t, start);
@@ -583,15 +686,17 @@ function findInRun(
         startRejected ??
         rejectWindow(t, groups, i, e, digits) ??
         (index.hasDate(i, e) ? 'date' : undefined);
-      const tried = international ? `+${digits}` : digits;
       if (rejected !== undefined) {
-        trace?.push({ digits: tried, start, end, rejected });
+        trace?.push({ digits: international ? `+${digits}` : digits, start, end, rejected });
         continue;
       }
-      const parsed = possible ? validate(digits, international, region, budget) : null;
-      trace?.push(
-        parsed ? { digits: tried, start, end, e164: parsed.e164 } : { digits: tried, start, end },
-      );
+      const parsed = possible ? validate(digits, international, budget) : null;
+      if (trace !== undefined) {
+        const tried = international ? `+${digits}` : digits;
+        trace.push(
+          parsed ? { digits: tried, start, end, e164: parsed.e164 } : { digits: tried, start, end },
+        );
+      }
       if (parsed === null) continue;
       const spanStart = international ? prefixStart(t, start) : parenStart(t, start, groups[i + 1]);
       const span = doc.spanOfFolded(spanStart, end);
@@ -599,18 +704,49 @@ function findInRun(
         groupsUse(groups, i, e) ||
         doc.folded.isDisguised(start, end) ||
         oddSeparators(groups, i, e);
-      out.push({
-        e164: parsed.e164,
-        raw: span.text,
-        span,
-        obfuscated,
-        ...(parsed.country !== undefined ? { country: parsed.country } : {}),
-        ...(parsed.area !== undefined ? { area: parsed.area } : {}),
-      });
+      out.push(phoneOf(parsed, span, obfuscated));
       found = e;
     }
     i = found > 0 ? found : i + 1;
   }
+}
+
+/** The Phone of a valid window; country and area only when known (no undefined members). */
+function phoneOf(parsed: Parsed, span: Span, obfuscated: boolean): Phone {
+  const { e164, country, area } = parsed;
+  const raw = span.text;
+  if (country !== undefined) {
+    return area !== undefined
+      ? { e164, raw, span, obfuscated, country, area }
+      : { e164, raw, span, obfuscated, country };
+  }
+  return area !== undefined
+    ? { e164, raw, span, obfuscated, area }
+    : { e164, raw, span, obfuscated };
+}
+
+/** The gap ends in "+", trailing whitespace aside ("… +44"): gap.trimEnd().endsWith('+'). */
+function endsWithPlus(gap: string): boolean {
+  let k = gap.length - 1;
+  while (k >= 0 && isTrimmed(gap.charCodeAt(k))) k--;
+  return k >= 0 && gap.charCodeAt(k) === 0x2b;
+}
+
+/** Characters that String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 function groupsUse(groups: readonly DigitGroup[], i: number, e: number): boolean {
