@@ -32,8 +32,18 @@ export interface FoldedText {
   isDisguised(start: number, end: number): boolean;
 }
 
-/** Printable ASCII plus tab and newlines: nothing to fold but the case. */
-const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+/**
+ * The first unit that needs folding: anything but printable ASCII, tab and newlines. Most ads
+ * have none, and then the text maps one to one (`PlainText`); one native regex scan decides.
+ */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/g;
+
+/** Offset of the first unit from `from` on that needs folding, or the text's length. */
+function nextToFold(text: string, from: number): number {
+  // `test` with a global regex leaves lastIndex after the match and allocates no match array.
+  NOT_PLAIN.lastIndex = from;
+  return NOT_PLAIN.test(text) ? NOT_PLAIN.lastIndex - 1 : text.length;
+}
 
 class PlainText implements FoldedText {
   readonly text: string;
@@ -50,15 +60,28 @@ class PlainText implements FoldedText {
   }
 }
 
+/**
+ * Text with at least one folded character. Most such ads are ASCII with a few accents, curly
+ * quotes or emoji, so the mapping is not stored per unit but as the few places where folded and
+ * original offsets stop moving together, and the disguised units as a few ranges; both are
+ * searched by bisection.
+ */
 class MappedText implements FoldedText {
   constructor(
     readonly original: string,
     readonly text: string,
     readonly cased: string,
-    private readonly starts: Uint32Array,
-    private readonly ends: Uint32Array,
-    /** disguisedBefore[i] = number of disguised units among the first i units. */
-    private readonly disguisedBefore: Uint32Array,
+    /**
+     * Pieces of the mapping as triples (folded start, original start, width), sorted by folded
+     * start; each piece runs up to the next one, and before the first one the offsets are
+     * equal. Width 0: unit by unit, folded unit f came from the original unit
+     * `originalStart + f - foldedStart` (ASCII runs, and "é" folded to "e"). Width w > 0: every
+     * unit of the piece came from the one original character [originalStart, +w) ("ﬁ" to "fi",
+     * an emoji's two surrogates).
+     */
+    private readonly pieces: readonly number[],
+    /** Disguised units of the folded text as sorted, disjoint ranges: pairs (start, end). */
+    private readonly disguised: readonly number[],
   ) {}
 
   toOriginal(start: number, end: number): Range {
@@ -66,23 +89,67 @@ class MappedText implements FoldedText {
     const s = Math.max(0, Math.min(start, n));
     const e = Math.max(s, Math.min(end, n));
     if (s === e) {
-      const at = s < n ? (this.starts[s] ?? 0) : this.original.length;
+      const at = s < n ? this.unitStart(s) : this.original.length;
       return { start: at, end: at };
     }
-    return { start: this.starts[s] ?? 0, end: this.ends[e - 1] ?? this.original.length };
+    return { start: this.unitStart(s), end: this.unitEnd(e - 1) };
   }
 
   isDisguised(start: number, end: number): boolean {
     const n = this.text.length;
     const s = Math.max(0, Math.min(start, n));
     const e = Math.max(s, Math.min(end, n));
-    return (this.disguisedBefore[e] ?? 0) - (this.disguisedBefore[s] ?? 0) > 0;
+    if (s === e) return false;
+    // The first range that ends after s; the range [s, e) holds a disguised unit if it starts
+    // before e.
+    const ranges = this.disguised;
+    let lo = 0;
+    let hi = ranges.length >> 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ranges[2 * mid + 1] ?? 0) <= s) lo = mid + 1;
+      else hi = mid;
+    }
+    return 2 * lo < ranges.length && (ranges[2 * lo] ?? 0) < e;
+  }
+
+  /** Index of the piece that holds folded unit f, or -1 before the first piece. */
+  private pieceOf(f: number): number {
+    const pieces = this.pieces;
+    let lo = 0;
+    let hi = pieces.length / 3;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((pieces[3 * mid] ?? 0) <= f) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** Original start of folded unit f (0 <= f < text.length). */
+  private unitStart(f: number): number {
+    const p = this.pieceOf(f);
+    if (p < 0) return f;
+    const originalStart = this.pieces[3 * p + 1] ?? 0;
+    if ((this.pieces[3 * p + 2] ?? 0) > 0) return originalStart;
+    return originalStart + f - (this.pieces[3 * p] ?? 0);
+  }
+
+  /** Original end of folded unit f (0 <= f < text.length). */
+  private unitEnd(f: number): number {
+    const p = this.pieceOf(f);
+    if (p < 0) return f + 1;
+    const originalStart = this.pieces[3 * p + 1] ?? 0;
+    const width = this.pieces[3 * p + 2] ?? 0;
+    if (width > 0) return originalStart + width;
+    return originalStart + f - (this.pieces[3 * p] ?? 0) + 1;
   }
 }
 
 export function foldText(original: string): FoldedText {
-  if (PLAIN_ASCII.test(original)) return new PlainText(original);
-  return foldMapped(original);
+  const first = nextToFold(original, 0);
+  if (first === original.length) return new PlainText(original);
+  return foldMapped(original, first);
 }
 
 /** Dropped entirely: format characters that only hide or reorder text. */
@@ -142,9 +209,27 @@ interface CharFold {
   readonly disguised: boolean;
   /** Counts toward the document's Latin or other-script letters, or neither. */
   readonly letter: 'latin' | 'other' | 'none';
+  /** `cased` is the character itself ("€", "•"): the original can be copied as it is. */
+  readonly verbatim: boolean;
+  /**
+   * `lower` is what lower-casing the whole folded text gives at this place, so `text` can be
+   * `cased.toLowerCase()` in one call. Not so for "İ" (its lower case is two units; `lower`
+   * keeps the length) and "Σ" (lower-cased by context: final "ς").
+   */
+  readonly lowerSafe: boolean;
+  /** A look-alike of a Latin letter (CONFUSABLES). */
+  readonly confusable: boolean;
 }
 
-const DROPPED: CharFold = Object.freeze({ cased: '', lower: '', disguised: true, letter: 'none' });
+const DROPPED: CharFold = Object.freeze({
+  cased: '',
+  lower: '',
+  disguised: true,
+  letter: 'none',
+  verbatim: false,
+  lowerSafe: true,
+  confusable: false,
+});
 const foldCache = new Map<number, CharFold>();
 
 function foldChar(cp: number): CharFold {
@@ -159,12 +244,13 @@ function foldChar(cp: number): CharFold {
 
 function computeFold(cp: number): CharFold {
   if (isInvisible(cp)) return DROPPED;
+  const ch = String.fromCodePoint(cp);
+  const confusable = CONFUSABLES.has(cp);
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-    return { cased: ' ', lower: ' ', disguised: false, letter: 'none' };
+    return charFold(ch, ' ', ' ', false, 'none', confusable);
   }
   const digit = enclosedDigit(cp);
-  if (digit !== undefined) return { cased: digit, lower: digit, disguised: true, letter: 'none' };
-  const ch = String.fromCodePoint(cp);
+  if (digit !== undefined) return charFold(ch, digit, digit, true, 'none', confusable);
   const nfkc = ch.normalize('NFKC');
   let cased = nfkc;
   if (foldsDiacritics(cp) || (cp >= 0x0300 && cp <= 0x036f)) {
@@ -177,7 +263,19 @@ function computeFold(cp: number): CharFold {
   // "𝟓" or "𝐀". Accented letters are ordinary spelling, not a disguise.
   const disguised = nfkc !== ch.normalize('NFC');
   const letter = !/\p{L}/u.test(cased) ? 'none' : /^[a-zA-Z]+$/.test(cased) ? 'latin' : 'other';
-  return { cased, lower, disguised, letter };
+  return charFold(ch, cased, lower, disguised, letter, confusable);
+}
+
+function charFold(
+  ch: string,
+  cased: string,
+  lower: string,
+  disguised: boolean,
+  letter: CharFold['letter'],
+  confusable: boolean,
+): CharFold {
+  const lowerSafe = lower === cased.toLowerCase() && !cased.includes('\u03a3');
+  return { cased, lower, disguised, letter, verbatim: cased === ch, lowerSafe, confusable };
 }
 
 /** Cyrillic and Greek letters that look like Latin ones (after folding diacritics). */
@@ -272,117 +370,203 @@ const isAsciiAlnum = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-function foldMapped(original: string): FoldedText {
+/** No mapping pieces or disguised ranges: shared, never changed. */
+const NO_RANGES: readonly number[] = [];
+
+/**
+ * Adds [start, end) to sorted, disjoint ranges (created on first use); `start` is never before
+ * the last range's start.
+ */
+function addRange(ranges: number[] | undefined, start: number, end: number): number[] {
+  if (ranges === undefined) return [start, end];
+  const last = ranges.length - 1;
+  if (last > 0 && start <= (ranges[last] ?? 0)) {
+    if (end > (ranges[last] ?? 0)) ranges[last] = end;
+  } else {
+    ranges.push(start, end);
+  }
+  return ranges;
+}
+
+/** Adds a mapping piece (see MappedText) to the pieces (created on first use). */
+function addPiece(
+  pieces: number[] | undefined,
+  folded: number,
+  original: number,
+  width: number,
+): number[] {
+  if (pieces === undefined) return [folded, original, width];
+  pieces.push(folded, original, width);
+  return pieces;
+}
+
+/**
+ * Folds a text whose first unit to fold is at `first`. One pass over the original: runs of
+ * plain ASCII are skipped over, and the folded text is the original's slices between folded
+ * characters. The mapping and the disguised ranges only get an entry where something changes.
+ */
+function foldMapped(original: string, first: number): FoldedText {
   const n = original.length;
-  // Folding rarely grows text (ligatures, "⑽"); the arrays grow when it does.
-  let starts = new Uint32Array(n + 8);
-  let ends = new Uint32Array(n + 8);
-  let disguised = new Uint8Array(n + 8);
-  const casedParts: string[] = [];
-  const lowerParts: string[] = [];
-  let out = 0;
-  let latinLetters = 0;
-  let otherLetters = 0;
-  const confusableAt: number[] = [];
+  // Created when first needed: many texts only have accents, which change neither.
+  let pieces: number[] | undefined;
+  let disguised: number[] | undefined;
+  /** Pieces of `cased`, joined once at the end (a flat string: extractors read it a lot). */
+  let parts: string[] | undefined;
+  /** original[copied, i) is still to be appended to `cased` as it is. */
+  let copied = 0;
+  /** Folded length so far. */
+  let out = first;
+  /** Original minus folded offset in the current unit-by-unit piece, or NaN in a char piece. */
+  let shift = 0;
   // Set when a hidden character was dropped: the next character is disguised too.
   let afterHidden = false;
+  /** Folded offsets of folds whose lower case is not `cased.toLowerCase()`, and the folds. */
+  let unsafeAt: number[] | undefined;
+  let unsafeFolds: CharFold[] | undefined;
+  let confusableAt: number[] | undefined;
 
-  const grow = (need: number): void => {
-    if (need <= starts.length) return;
-    const size = Math.max(need, starts.length * 2);
-    const s = new Uint32Array(size);
-    s.set(starts);
-    starts = s;
-    const e = new Uint32Array(size);
-    e.set(ends);
-    ends = e;
-    const d = new Uint8Array(size);
-    d.set(disguised);
-    disguised = d;
-  };
-
-  let i = 0;
+  let i = first;
   while (i < n) {
-    const unit = original.charCodeAt(i);
-    if (isPlainAscii(unit)) {
-      // A run of printable ASCII is copied in one piece: most ads are mostly ASCII.
-      let j = i + 1;
-      while (j < n && isPlainAscii(original.charCodeAt(j))) j++;
-      const length = j - i;
-      grow(out + length);
-      for (let k = 0; k < length; k++) {
-        starts[out + k] = i + k;
-        ends[out + k] = i + k + 1;
-        disguised[out + k] = 0;
-        const c = original.charCodeAt(i + k) | 0x20;
-        if (c >= 0x61 && c <= 0x7a) latinLetters++;
-      }
-      if (afterHidden) disguised[out] = 1;
-      afterHidden = false;
-      const chunk = original.slice(i, j);
-      casedParts.push(chunk);
-      lowerParts.push(chunk.toLowerCase());
-      out += length;
-      i = j;
-      continue;
-    }
+    // original[i] needs folding.
     const cp = original.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
     const fold = foldChar(cp);
-    if (fold.cased.length === 0) {
+    const length = fold.cased.length;
+    if (!fold.verbatim) {
+      parts ??= [];
+      parts.push(original.slice(copied, i), fold.cased);
+      copied = i + width;
+    }
+    if (length === 0) {
       // A hidden character inside a word or number disguises its neighbours.
-      if (out > 0) disguised[out - 1] = 1;
+      if (out > 0) disguised = addRange(disguised, out - 1, out);
       afterHidden = true;
-      i += width;
-      continue;
+    } else {
+      if (length === 1 && width === 1) {
+        // One unit for one unit ("é" to "e"): the mapping goes on unit by unit.
+        if (shift !== i - out) {
+          pieces = addPiece(pieces, out, i, 0);
+          shift = i - out;
+        }
+      } else {
+        pieces = addPiece(pieces, out, i, width);
+        shift = Number.NaN;
+      }
+      if (fold.disguised || afterHidden) disguised = addRange(disguised, out, out + length);
+      afterHidden = false;
+      if (!fold.lowerSafe) {
+        unsafeAt ??= [];
+        unsafeFolds ??= [];
+        unsafeAt.push(out);
+        unsafeFolds.push(fold);
+      }
+      if (fold.confusable) {
+        confusableAt ??= [];
+        confusableAt.push(out);
+      }
+      out += length;
     }
-    const confusable = CONFUSABLES.has(cp);
-    grow(out + fold.cased.length);
-    for (let k = 0; k < fold.cased.length; k++) {
-      starts[out + k] = i;
-      ends[out + k] = i + width;
-      disguised[out + k] = fold.disguised || afterHidden ? 1 : 0;
-    }
-    afterHidden = false;
-    if (confusable) confusableAt.push(out);
-    else if (fold.letter === 'latin') latinLetters++;
-    else if (fold.letter === 'other') otherLetters++;
-    casedParts.push(fold.cased);
-    lowerParts.push(fold.lower);
-    out += fold.cased.length;
     i += width;
+
+    // Then a run of plain ASCII, found by the regex engine rather than unit by unit: it is
+    // most of the text, and it folds to itself.
+    const next = nextToFold(original, i);
+    if (next > i) {
+      if (shift !== i - out) {
+        pieces = addPiece(pieces, out, i, 0);
+        shift = i - out;
+      }
+      if (afterHidden) disguised = addRange(disguised, out, out + 1);
+      afterHidden = false;
+      out += next - i;
+      i = next;
+    }
+  }
+  let cased = original;
+  if (parts !== undefined) {
+    parts.push(original.slice(copied));
+    cased = parts.join('');
   }
 
-  let cased = casedParts.join('');
-  let text = lowerParts.join('');
-
-  if (confusableAt.length > 0) {
-    const mostlyLatin = latinLetters > otherLetters;
-    const casedChars = cased.split('');
-    const textChars = text.split('');
+  let marks = disguised;
+  if (confusableAt !== undefined) {
+    const mostlyLatin = isMostlyLatin(original);
+    const folded: number[] = [];
+    let replaced = '';
+    let from = 0;
     for (const at of confusableAt) {
       if (!shouldFoldConfusable(cased, at, mostlyLatin)) continue;
       const latin = CONFUSABLES.get(cased.codePointAt(at) ?? 0);
       if (latin === undefined) continue;
-      casedChars[at] = latin;
-      textChars[at] = latin.toLowerCase();
-      disguised[at] = 1;
+      replaced += cased.slice(from, at) + latin;
+      from = at + 1;
+      folded.push(at, at + 1);
     }
-    cased = casedChars.join('');
-    text = textChars.join('');
+    if (folded.length > 0) {
+      cased = replaced + cased.slice(from);
+      marks = mergeRanges(disguised ?? NO_RANGES, folded);
+    }
   }
 
-  const disguisedBefore = new Uint32Array(out + 1);
-  for (let k = 0; k < out; k++)
-    disguisedBefore[k + 1] = (disguisedBefore[k] ?? 0) + (disguised[k] ?? 0);
-  return new MappedText(
-    original,
-    text,
-    cased,
-    starts.subarray(0, out),
-    ends.subarray(0, out),
-    disguisedBefore,
-  );
+  let text: string;
+  if (unsafeAt === undefined || unsafeFolds === undefined) {
+    text = cased.toLowerCase();
+  } else {
+    // Rare: lower-case the stretches between the folds that must keep their own lower case.
+    text = '';
+    let from = 0;
+    for (let k = 0; k < unsafeAt.length; k++) {
+      const at = unsafeAt[k] ?? 0;
+      const fold = unsafeFolds[k] ?? DROPPED;
+      text += cased.slice(from, at).toLowerCase() + fold.lower;
+      from = at + fold.cased.length;
+    }
+    text += cased.slice(from).toLowerCase();
+  }
+  return new MappedText(original, text, cased, pieces ?? NO_RANGES, marks ?? NO_RANGES);
+}
+
+/** Two lists of sorted, disjoint ranges as one. */
+function mergeRanges(a: readonly number[], b: readonly number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && (a[i] ?? 0) <= (b[j] ?? 0))) {
+      addRange(merged, a[i] ?? 0, a[i + 1] ?? 0);
+      i += 2;
+    } else {
+      addRange(merged, b[j] ?? 0, b[j + 1] ?? 0);
+      j += 2;
+    }
+  }
+  return merged;
+}
+
+/**
+ * More Latin letters than letters of other scripts, look-alikes left out. Only needed when a
+ * text holds a look-alike, so it is a second pass rather than a count in the main one.
+ */
+function isMostlyLatin(original: string): boolean {
+  let latin = 0;
+  let other = 0;
+  for (let i = 0; i < original.length; ) {
+    const unit = original.charCodeAt(i);
+    if (isPlainAscii(unit)) {
+      const c = unit | 0x20;
+      if (c >= 0x61 && c <= 0x7a) latin++;
+      i++;
+      continue;
+    }
+    const cp = original.codePointAt(i) ?? 0;
+    const fold = foldChar(cp);
+    if (fold.cased.length > 0 && !fold.confusable) {
+      if (fold.letter === 'latin') latin++;
+      else if (fold.letter === 'other') other++;
+    }
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return latin > other;
 }
 
 /**

@@ -17,13 +17,33 @@
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { base32 } from '@scure/base';
-import { parse as parseHost } from 'tldts';
+import { parse } from 'tldts';
 import type { Doc } from '../doc.js';
 import type { FoldedText } from '../normalize.js';
 import type { Email, Onion, Span, Url } from '../types.js';
 
 /** Private-section suffixes (blogspot.com, github.io) are hosting brands, not registries. */
 const TLDTS_OPTIONS = { allowPrivateDomains: false, extractHostname: false } as const;
+
+/**
+ * Recent public-suffix parses by host. A host is parsed several times per text (an "http://"
+ * URL is read as a URL, then as a bare host; its IP check and its domain read the same
+ * string), and common hosts recur across ads; a parse costs far more than a lookup. Bounded:
+ * cleared when full. The results are only read.
+ */
+type ParsedHost = ReturnType<typeof parse>;
+const parsedHosts = new Map<string, ParsedHost>();
+const MAX_PARSED_HOSTS = 512;
+
+function parseHost(host: string): ParsedHost {
+  let r = parsedHosts.get(host);
+  if (r === undefined) {
+    if (parsedHosts.size >= MAX_PARSED_HOSTS) parsedHosts.clear();
+    r = parse(host, TLDTS_OPTIONS);
+    parsedHosts.set(host, r);
+  }
+  return r;
+}
 
 /** RFC 1035 §2.3.4: labels of at most 63 characters, names of at most 253. */
 const MAX_LABEL = 63;
@@ -113,33 +133,76 @@ function separatorEnd(text: string, pos: number): number {
   return after === 0 ? -1 : q + after;
 }
 
-interface Labels {
-  readonly labels: string[];
-  /** End offset in the folded text of each label. */
-  readonly ends: number[];
+/**
+ * The labels of a dotted run and their separators, as offsets into the folded text. One
+ * instance is reused for every run (`readLabels` overwrites it): every caller resolves its run
+ * before reading another, and runs are read for every dotted word of every text, so this saves
+ * three arrays and a string per label each time.
+ */
+class LabelRun {
+  text = '';
+  /** How many labels were read. */
+  count = 0;
+  /** Start and end offsets of each label in the folded text. */
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
   /** plain[i]: the separator before label i (i >= 1) was a bare ".". */
-  readonly plain: boolean[];
+  readonly plain: boolean[] = [];
   /** The dotted run went on past MAX_LABELS: not a host. */
-  readonly overflow: boolean;
+  overflow = false;
   /**
    * Index of the first label that follows a sentence dot ("here.Call me": a lower-case letter,
    * a bare ".", an upper-case letter, as read in the cased text), or -1.
    */
-  readonly sentence: number;
+  sentence = -1;
+
+  /** Whether every separator among the first `k` labels was a bare ".". */
+  plainUpTo(k: number): boolean {
+    for (let i = 1; i < k; i++) if (this.plain[i] !== true) return false;
+    return true;
+  }
+
+  /** The first `k` labels joined by ".". */
+  host(k: number): string {
+    const first = this.starts[0] ?? 0;
+    // With bare dots between them, the labels are the text as it is.
+    if (this.plainUpTo(k)) return this.text.slice(first, this.ends[k - 1] ?? first);
+    let host = '';
+    for (let i = 0; i < k; i++) {
+      host += `${i > 0 ? '.' : ''}${this.text.slice(this.starts[i] ?? 0, this.ends[i] ?? 0)}`;
+    }
+    return host;
+  }
+
+  /** The label is letters ("com") or an IDNA A-label ("xn--p1ai"); "50" or "jpg2" never. */
+  tldShaped(i: number): boolean {
+    const start = this.starts[i] ?? 0;
+    const length = (this.ends[i] ?? 0) - start;
+    if (length < 2 || length > 63) return false;
+    const { text } = this;
+    // "xn--" then 1-59 label characters: a label holds nothing else.
+    if (text.startsWith('xn--', start)) return length >= 5;
+    for (let k = start; k < start + length; k++) if (!isLower(text.charCodeAt(k))) return false;
+    return true;
+  }
 }
 
 const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
+
+const labelRun = new LabelRun();
 
 /**
  * Reads labels and their separators from `start`, which must begin a label. A label longer
  * than 63 characters ends the run; a trailing hyphen is punctuation ("mysite.com-") and a
  * leading one is not a label. `cased` is the folded text with its case, for sentence dots.
+ * Returns the shared LabelRun, valid until the next call.
  */
-function readLabels(text: string, cased: string, start: number, wordSeparators: boolean): Labels {
-  const labels: string[] = [];
-  const ends: number[] = [];
-  const plain: boolean[] = [];
-  let sentence = -1;
+function readLabels(text: string, cased: string, start: number, wordSeparators: boolean): LabelRun {
+  const run = labelRun;
+  run.text = text;
+  run.count = 0;
+  run.overflow = false;
+  run.sentence = -1;
   let pos = start;
   let sepPlain = true;
   for (;;) {
@@ -149,30 +212,31 @@ function readLabels(text: string, cased: string, start: number, wordSeparators: 
     let trimmed = end;
     while (trimmed > pos && text.charCodeAt(trimmed - 1) === 0x2d) trimmed--;
     if (trimmed === pos || text.charCodeAt(pos) === 0x2d) break;
-    if (labels.length === MAX_LABELS) return { labels, ends, plain, overflow: true, sentence };
-    labels.push(text.slice(pos, trimmed));
-    ends.push(trimmed);
-    plain.push(sepPlain);
+    if (run.count === MAX_LABELS) {
+      run.overflow = true;
+      return run;
+    }
+    run.starts[run.count] = pos;
+    run.ends[run.count] = trimmed;
+    run.plain[run.count] = sepPlain;
+    run.count++;
     if (trimmed !== end) break;
     const next = separatorEnd(text, end);
     if (next < 0 || next >= text.length || !isLabelChar(text.charCodeAt(next))) break;
     sepPlain = next === end + 1;
     if (!sepPlain && !wordSeparators) break;
     if (
-      sentence < 0 &&
+      run.sentence < 0 &&
       sepPlain &&
       isLower(cased.charCodeAt(end - 1)) &&
       isUpper(cased.charCodeAt(next))
     ) {
-      sentence = labels.length;
+      run.sentence = run.count;
     }
     pos = next;
   }
-  return { labels, ends, plain, overflow: false, sentence };
+  return run;
 }
-
-/** A top-level label is letters ("com") or an IDNA A-label ("xn--p1ai"); "50" or "jpg2" never. */
-const tldShaped = (label: string): boolean => /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(label);
 
 interface HostMatch {
   readonly host: string;
@@ -195,25 +259,24 @@ interface HostMatch {
  * registrable label before it. Shorter prefixes are tried because a sentence may go on right
  * after a host ("mysite.com.Call me" reads "mysite.com" then "call").
  */
-function resolveHost(run: Labels): HostMatch | undefined {
+function resolveHost(run: LabelRun): HostMatch | undefined {
   if (run.overflow) return undefined;
   // "anna@gmail.com.Call me": a host that is complete before a sentence dot ends there.
   if (run.sentence >= 2) {
     const before = resolvePrefixes(run, run.sentence);
     if (before !== undefined) return before;
   }
-  return resolvePrefixes(run, run.labels.length);
+  return resolvePrefixes(run, run.count);
 }
 
-function resolvePrefixes(run: Labels, count: number): HostMatch | undefined {
-  const { labels } = run;
+function resolvePrefixes(run: LabelRun, count: number): HostMatch | undefined {
   const lowest = Math.max(2, count - 3);
   let best: HostMatch | undefined;
   for (let k = count; k >= lowest; k--) {
-    if (!tldShaped(labels[k - 1] ?? '')) continue;
-    const host = labels.slice(0, k).join('.');
+    if (!run.tldShaped(k - 1)) continue;
+    const host = run.host(k);
     if (host.length > MAX_HOST) continue;
-    const r = parseHost(host, TLDTS_OPTIONS);
+    const r = parseHost(host);
     if (r.isIp === true) return best;
     if (
       r.isIcann !== true ||
@@ -223,8 +286,7 @@ function resolvePrefixes(run: Labels, count: number): HostMatch | undefined {
     ) {
       continue;
     }
-    let plain = true;
-    for (let i = 1; i < k; i++) if (run.plain[i] !== true) plain = false;
+    const plain = run.plainUpTo(k);
     const match: HostMatch = {
       host,
       domain: r.domain,
@@ -245,23 +307,105 @@ function resolvePrefixes(run: Labels, count: number): HostMatch | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What the dots of a text say, shared by the three extractors
+
+/** Offset arrays reused from text to text are dropped when a text made them larger than this. */
+const MAX_KEPT_OFFSETS = 1024;
+
+/**
+ * One pass over the "." of a text, which every extractor here needs: e-mail domains and hosts
+ * are labels joined by dots, plain or disguised. Most texts have only sentence dots and a price
+ * or two, and these facts let each extractor skip its costlier scans.
+ */
+class DotScan {
+  /**
+   * Offsets of every "." between two label characters ("mail.com", "12.50"), in order: the
+   * first `joinCount` entries (the array is kept from text to text, not reallocated).
+   */
+  joins: number[] = [];
+  joinCount = 0;
+  /** Some "." follows a blank or an opening bracket ("mail . com", "mail(.)com", "[ . ]"). */
+  loose = false;
+  /** Some "." is bracketed without blanks: "[.]", "(.)", "{.}" or "<.>". */
+  bracketed = false;
+  /** "dot", "punto", "point" or "ponto" anywhere in the text; computed when first needed. */
+  dotWord: boolean | undefined;
+
+  scan(text: string): void {
+    // A hostile text may have grown the array: let it go rather than keep it for good.
+    if (this.joins.length > MAX_KEPT_OFFSETS) this.joins = [];
+    this.joinCount = 0;
+    this.loose = false;
+    this.bracketed = false;
+    this.dotWord = undefined;
+    for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', dot + 1)) {
+      const before = text.charCodeAt(dot - 1);
+      if (isLabelChar(before)) {
+        if (isLabelChar(text.charCodeAt(dot + 1))) this.joins[this.joinCount++] = dot;
+      } else if (isBlank(before)) {
+        this.loose = true;
+      } else {
+        const open = OPENERS.indexOf(text.charAt(dot - 1));
+        if (open >= 0) {
+          this.loose = true;
+          if (CLOSERS.indexOf(text.charAt(dot + 1)) === open) this.bracketed = true;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Whether the text holds "dot", "punto", "point" or "ponto", the words that may stand for a
+ * dot (DOT_WORDS), as substrings.
+ */
+function hasDotWord(scan: DotScan, text: string): boolean {
+  if (scan.dotWord === undefined) scan.dotWord = findsDotWord(text);
+  return scan.dotWord;
+}
+
+function findsDotWord(text: string): boolean {
+  if (text.includes('dot')) return true;
+  // "punto", "point" and "ponto" by their rarer "p", in one pass rather than three.
+  for (let p = text.indexOf('p'); p >= 0; p = text.indexOf('p', p + 1)) {
+    const next = text.charCodeAt(p + 1);
+    if (next === 0x75 && text.startsWith('nto', p + 2)) return true; // "punto"
+    if (next === 0x6f && (text.startsWith('int', p + 2) || text.startsWith('nto', p + 2))) {
+      return true; // "point", "ponto"
+    }
+  }
+  return false;
+}
+
+/**
+ * The scan of the last text asked about: the engine runs the three extractors on one document
+ * after the other, so one entry is enough, and cheaper than a WeakMap insertion per document.
+ * The folded text is immutable, so the entry holds for as long as it is the same object. The
+ * one DotScan is refilled for each new text, so scanning allocates nothing.
+ */
+const dotScan = new DotScan();
+let scannedText: FoldedText | undefined;
+
+function dotScanOf(folded: FoldedText): DotScan {
+  if (folded !== scannedText) {
+    dotScan.scan(folded.text);
+    scannedText = folded;
+  }
+  return dotScan;
+}
+
+// ---------------------------------------------------------------------------------------------
 // E-mail addresses
 
 /**
  * The "@" and its disguises: bracketed "(at)", "[@]", "{arroba}", or a word between blanks:
- * "at", Spanish/Portuguese "arroba", French "arobase" and "chez". "@" and "at" are found with
- * `indexOf` ("at" is everywhere in English and this runs on every item), the rarer words with
- * this one expression of literals.
+ * "at", Spanish/Portuguese "arroba", French "arobase" and "chez".
  */
-const RARE_AT_WORDS = /arroba|arobase|chez/g;
-
 interface AtSeparator {
   readonly start: number;
   readonly end: number;
   readonly kind: 'plain' | 'bracket' | 'word';
 }
-
-const isWordChar = (c: number): boolean => isLowerOrDigit(c) || c === 0x5f;
 
 /** The bracketed form around [start, end) ("( at )", "[@]"), if there is one. */
 function bracketed(text: string, start: number, end: number): AtSeparator | undefined {
@@ -282,47 +426,137 @@ function atTokenEnd(text: string, pos: number): number {
   return pos + (text.startsWith('arroba', pos) ? 6 : 7);
 }
 
+/** A blank or an opening bracket: what stands right before an at-word that can be an "@". */
+const isBeforeAtWord = (c: number): boolean =>
+  c === 0x20 || c === 0x09 || c === 0x28 || c === 0x5b || c === 0x7b || c === 0x3c;
+/** A blank or a closing bracket: what stands right after an at-word that can be an "@". */
+const isAfterAtWord = (c: number): boolean =>
+  c === 0x20 || c === 0x09 || c === 0x29 || c === 0x5d || c === 0x7d || c === 0x3e;
+
 /**
- * Offsets of every "@" and free-standing at-word, in text order. Kept as plain numbers (one
- * typed-array sort) rather than objects: "a@a@a@…" must not cost an allocation per "@".
+ * The at-tokens of the text being read: the first `atCount` entries of `atTokens`. Refilled
+ * for each text rather than allocated (`findEmails` reads them before the next text).
  */
-function atPositions(text: string): Float64Array {
-  const at: number[] = [];
-  for (let i = text.indexOf('@'); i >= 0; i = text.indexOf('@', i + 1)) at.push(i);
-  const word = (start: number, end: number): void => {
-    if (!isWordChar(text.charCodeAt(start - 1)) && !isWordChar(text.charCodeAt(end))) {
-      at.push(start);
-    }
-  };
-  for (let i = text.indexOf('at'); i >= 0; i = text.indexOf('at', i + 1)) word(i, i + 2);
-  RARE_AT_WORDS.lastIndex = 0;
-  for (let m = RARE_AT_WORDS.exec(text); m !== null; m = RARE_AT_WORDS.exec(text)) {
-    word(m.index, m.index + m[0].length);
+let atTokens: number[] = [];
+let atCount = 0;
+
+/**
+ * Adds `start` when the at-word [start, end) stands between a blank or bracket on each side.
+ * Only those can become an "@" in `findEmails` (a word needs blanks on both sides, a bracketed
+ * one its brackets, padded by blanks at most), so the rest ("that", "at," "at home.") are left
+ * out here, before any other work.
+ */
+function addAtWord(text: string, start: number, end: number): void {
+  if (isBeforeAtWord(text.charCodeAt(start - 1)) && isAfterAtWord(text.charCodeAt(end))) {
+    atTokens[atCount++] = start;
   }
-  return Float64Array.from(at).sort();
 }
 
 /**
- * E-mails found per folded text. `extractUrls` needs a document's e-mails and the engine asks
- * for them too; the cache keeps that one scan. Keyed by the folded text, which a document owns
- * and never changes, so it is invisible to callers and goes away with the document.
+ * Finds the offsets of every "@" and of every at-word that may stand for one, in text order
+ * (`atTokens`).
+ *
+ * An at-word is only worth reading where a domain can follow it. When every dot of the text
+ * joins two labels directly (no "mail . com", "mail(.)com" or dot word anywhere: the common
+ * case), a domain's first two labels are such a "label.label" pair, so the at-word stands at
+ * most a few blanks and a bracket before the start of one; those few places are checked.
+ * Otherwise every at-word of the text is.
  */
-const emailsByText = new WeakMap<FoldedText, readonly Email[]>();
+function findAtTokens(text: string, scan: DotScan): void {
+  if (atTokens.length > MAX_KEPT_OFFSETS) atTokens = [];
+  atCount = 0;
+  for (let i = text.indexOf('@'); i >= 0; i = text.indexOf('@', i + 1)) atTokens[atCount++] = i;
+  if (scan.loose || hasDotWord(scan, text)) {
+    allAtWords(text);
+  } else {
+    for (let j = 0; j < scan.joinCount; j++) {
+      const dot = scan.joins[j] ?? 0;
+      let label = dot - 1;
+      while (label > 0 && isLabelChar(text.charCodeAt(label - 1))) label--;
+      atWordBefore(text, label);
+    }
+  }
+  // Each source is in text order; a mix of them needs sorting (and two joined pairs may share
+  // one at-word, "at mail.co.uk", which is then found twice).
+  let ordered = true;
+  for (let k = 1; k < atCount && ordered; k++) {
+    ordered = (atTokens[k - 1] ?? 0) < (atTokens[k] ?? 0);
+  }
+  if (ordered) return;
+  const sorted = atTokens.slice(0, atCount).sort((x, y) => x - y);
+  atCount = 0;
+  for (const pos of sorted) {
+    if (atCount === 0 || atTokens[atCount - 1] !== pos) atTokens[atCount++] = pos;
+  }
+}
+
+/** The at-word that a domain starting at `domain` may follow: "at mail", "(at) mail". */
+function atWordBefore(text: string, domain: number): void {
+  let end = domain - blanksBefore(text, domain, MAX_PAD);
+  if (end > 0 && CLOSERS.includes(text.charAt(end - 1))) {
+    end -= 1;
+    end -= blanksBefore(text, end, 2);
+  } else if (end === domain) {
+    return; // glued to what comes before ("$12.50", "/mail.com"): no at-word
+  }
+  const last = text.charCodeAt(end - 1);
+  const word = last === 0x74 ? 'at' : last === 0x7a ? 'chez' : last === 0x61 ? 'arroba' : 'arobase';
+  if (text.endsWith(word, end)) addAtWord(text, end - word.length, end);
+}
+
+/**
+ * Every at-word of the text. Found with `indexOf` on literals (native, and cheaper than a regex
+ * alternation over the whole text): "at" (everywhere in English); "chez" by its rare "z";
+ * "arroba" and "arobase" by their rarer "b".
+ */
+function allAtWords(text: string): void {
+  for (let i = text.indexOf('at'); i >= 0; i = text.indexOf('at', i + 1)) {
+    addAtWord(text, i, i + 2);
+  }
+  for (let z = text.indexOf('z'); z >= 0; z = text.indexOf('z', z + 1)) {
+    if (z >= 3 && text.startsWith('che', z - 3)) addAtWord(text, z - 3, z + 1);
+  }
+  for (let b = text.indexOf('b'); b >= 0; b = text.indexOf('b', b + 1)) {
+    if (text.startsWith('arro', b - 4) && text.charCodeAt(b + 1) === 0x61) {
+      addAtWord(text, b - 4, b + 2);
+    } else if (text.startsWith('aro', b - 3) && text.startsWith('ase', b + 1)) {
+      addAtWord(text, b - 3, b + 4);
+    }
+  }
+}
+
+/**
+ * The e-mails of the last document asked about. `extractUrls` needs a document's e-mails right
+ * after the engine asked for them, so remembering one document saves that second scan; a
+ * WeakMap per document cost more than the scan it saved. The folded text is immutable, so the
+ * entry is valid for as long as it is the same object.
+ */
+let lastFolded: FoldedText | undefined;
+/** No e-mails: shared, never handed out (`extractEmails` copies). */
+const NO_EMAILS: readonly Email[] = [];
+let lastEmails: readonly Email[] = NO_EMAILS;
+
+/** The document's e-mails, shared: callers must not change the array. */
+function emailsOf(doc: Doc): readonly Email[] {
+  if (doc.folded !== lastFolded) {
+    lastEmails = findEmails(doc);
+    lastFolded = doc.folded;
+  }
+  return lastEmails;
+}
 
 /** E-mail addresses, plain and obfuscated, in text order. */
 export function extractEmails(doc: Doc): Email[] {
-  const cached = emailsByText.get(doc.folded);
-  if (cached !== undefined) return [...cached];
-  const found = findEmails(doc);
-  emailsByText.set(doc.folded, found);
-  return [...found];
+  return [...emailsOf(doc)];
 }
 
-function findEmails(doc: Doc): Email[] {
+function findEmails(doc: Doc): readonly Email[] {
   const { text } = doc.folded;
-  const out: Email[] = [];
+  let out: Email[] | undefined;
   let lastEnd = 0;
-  for (const pos of atPositions(text)) {
+  findAtTokens(text, dotScanOf(doc.folded));
+  for (let k = 0; k < atCount; k++) {
+    const pos = atTokens[k] ?? 0;
     if (pos < lastEnd) continue;
     const tokenEnd = atTokenEnd(text, pos);
     const sep: AtSeparator = bracketed(text, pos, tokenEnd) ?? {
@@ -346,7 +580,7 @@ function findEmails(doc: Doc): Email[] {
     }
     if (separatorEnd(text, firstEnd) < 0) continue;
     const run = readLabels(text, doc.folded.cased, domainStart, true);
-    if (run.labels.length < 2) continue;
+    if (run.count < 2) continue;
     const host = resolveHost(run);
     if (host === undefined) continue;
 
@@ -381,25 +615,35 @@ function findEmails(doc: Doc): Email[] {
       !host.plain ||
       doc.folded.isDisguised(localStart, end);
     const span = doc.spanOfFolded(localStart, end);
-    out.push({ value: `${local}@${host.host}`, raw: span.text, span, obfuscated });
+    const email: Email = { value: `${local}@${host.host}`, raw: span.text, span, obfuscated };
+    if (out === undefined) out = [email];
+    else out.push(email);
     lastEnd = end;
   }
-  return out;
+  return out ?? NO_EMAILS;
 }
 
 // ---------------------------------------------------------------------------------------------
 // URLs and domains
 
-/** An explicit scheme; the host is read by the label scanner. */
-const SCHEME = /(?<![a-z0-9+.-])(https?):\/\//g;
+/**
+ * The explicit scheme ("http" or "https") that ends right before the "://" at `sep`, as its
+ * length, or 0. It must not be glued to a longer scheme name ("xhttp://", "git+https://").
+ * Found from each "://" (rare, and ":" makes `indexOf` fast) rather than by a regex that
+ * tries every position of every text.
+ */
+function schemeBefore(text: string, sep: number): number {
+  const length = text.endsWith('https', sep) ? 5 : text.endsWith('http', sep) ? 4 : 0;
+  if (length === 0) return 0;
+  const before = text.charCodeAt(sep - length - 1);
+  const glued = isLowerOrDigit(before) || before === 0x2b || before === 0x2e || before === 0x2d;
+  return glued ? 0 : length;
+}
 
 /** Characters of a dotted host run: label characters and dots. */
 const isHostChar = (c: number): boolean => isLabelChar(c) || c === 0x2e;
 /** A host never directly follows these: "_x.com", "@mail.com" (an e-mail), "/x.html" (a path). */
 const NOT_BEFORE_HOST = '_@/\\';
-
-/** Substrings without which no disguised dot can be present. */
-const DISGUISED_DOT_HINT = ['dot', 'punto', 'point', 'ponto', '[.]', '(.)', '{.}', '<.>'];
 
 /** A disguised dot that may sit inside a host: "site dot com", "site(.)com", "site[dot]com". */
 const WORD_DOT =
@@ -492,26 +736,29 @@ function acceptsSchemeless(text: string, host: HostMatch, kind: UrlKind, start: 
   return true;
 }
 
+/** The URL whose scheme of `length` characters ends at the "://" at `sep`. */
 function schemeCandidate(
   text: string,
   cased: string,
-  m: RegExpExecArray,
+  sep: number,
+  length: number,
 ): UrlCandidate | undefined {
-  const scheme = m[1] ?? 'http';
-  const hostStart = m.index + m[0].length;
+  const start = sep - length;
+  const scheme = text.slice(start, sep);
+  const hostStart = sep + 3;
   if (hostStart >= text.length || !isLabelChar(text.charCodeAt(hostStart))) return undefined;
   const run = readLabels(text, cased, hostStart, false);
-  if (run.overflow || run.labels.length === 0) return undefined;
+  if (run.overflow || run.count === 0) return undefined;
   let host: string;
   let domain: string;
   let end: number;
-  const whole = run.labels.join('.');
-  const ip = parseHost(whole, TLDTS_OPTIONS);
+  const whole = run.host(run.count);
+  const ip = parseHost(whole);
   if (ip.isIp === true) {
     // An explicit http://IP is a web address; bare numbers never are.
     host = whole;
     domain = whole;
-    end = run.ends[run.ends.length - 1] ?? hostStart;
+    end = run.ends[run.count - 1] ?? hostStart;
   } else {
     const resolved = resolveHost(run);
     if (resolved === undefined || resolved.suffix === 'onion') return undefined;
@@ -524,7 +771,7 @@ function schemeCandidate(
   end += port.length;
   const tail = readTail(cased, end);
   return {
-    start: m.index,
+    start,
     end: end + tail.length,
     kind: 'scheme',
     scheme,
@@ -552,7 +799,7 @@ function schemelessCandidate(
   // The run goes on as something else: an e-mail local part ("john.doe@") or a longer name.
   const next = text.charCodeAt(end);
   if (next === 0x40) return undefined;
-  if (next === 0x2e && host.count === run.labels.length && isLabelChar(text.charCodeAt(end + 1))) {
+  if (next === 0x2e && host.count === run.count && isLabelChar(text.charCodeAt(end + 1))) {
     return undefined;
   }
   let port = '';
@@ -576,32 +823,48 @@ function schemelessCandidate(
   };
 }
 
-function findUrlCandidates(text: string, cased: string): UrlCandidate[] {
-  const found: UrlCandidate[] = [];
-  if (text.includes('://')) {
-    SCHEME.lastIndex = 0;
-    for (let m = SCHEME.exec(text); m !== null; m = SCHEME.exec(text)) {
-      const c = schemeCandidate(text, cased, m);
-      if (c !== undefined) found.push(c);
+/** The candidates in no particular order, or undefined for none (most texts: no array then). */
+function findUrlCandidates(text: string, cased: string, scan: DotScan): UrlCandidate[] | undefined {
+  let found: UrlCandidate[] | undefined;
+  for (let sep = text.indexOf('://'); sep >= 0; sep = text.indexOf('://', sep + 3)) {
+    const length = schemeBefore(text, sep);
+    if (length === 0) continue;
+    const c = schemeCandidate(text, cased, sep, length);
+    if (c !== undefined) {
+      found ??= [];
+      found.push(c);
     }
   }
   // Bare hosts: each maximal run of label characters and dots that holds a "." between two
   // label characters is read once, from its start; the scan then resumes after the run.
   let resume = 0;
-  for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', Math.max(dot + 1, resume))) {
-    if (!isLabelChar(text.charCodeAt(dot - 1)) || !isLabelChar(text.charCodeAt(dot + 1))) continue;
+  for (let j = 0; j < scan.joinCount; j++) {
+    const dot = scan.joins[j] ?? 0;
+    if (dot < resume) continue;
     let start = dot - 1;
     while (start > 0 && dot - start <= MAX_HOST && isHostChar(text.charCodeAt(start - 1))) start--;
     let end = dot + 1;
-    while (end < text.length && isHostChar(text.charCodeAt(end))) end++;
+    let letters = false;
+    while (end < text.length && isHostChar(text.charCodeAt(end))) {
+      if (!letters && isLower(text.charCodeAt(end))) letters = true;
+      end++;
+    }
     resume = end;
     if (dot - start > MAX_HOST) continue;
+    // "12.50", "1.5.2": no label after the first dot can be a top-level domain, and the labels
+    // end with the run unless a disguised dot follows it ("12.50 dot com"); skipping them here
+    // saves reading the labels of every price.
+    if (!letters && separatorEnd(text, end) < 0) continue;
     while (start < dot && !isLowerOrDigit(text.charCodeAt(start))) start++;
     if (start > 0 && NOT_BEFORE_HOST.includes(text.charAt(start - 1))) continue;
     const c = schemelessCandidate(text, cased, start, 'bare');
-    if (c !== undefined) found.push(c);
+    if (c !== undefined) {
+      found ??= [];
+      found.push(c);
+    }
   }
-  if (!DISGUISED_DOT_HINT.some((hint) => text.includes(hint))) return found;
+  // Disguised dots: none can be present without a dot word or a bracketed "." ("[.]").
+  if (!scan.bracketed && !hasDotWord(scan, text)) return found;
   WORD_DOT.lastIndex = 0;
   for (let m = WORD_DOT.exec(text); m !== null; m = WORD_DOT.exec(text)) {
     const bracket = !/^[a-z]/.test(m[0]);
@@ -620,7 +883,10 @@ function findUrlCandidates(text: string, cased: string): UrlCandidate[] {
     if (start > 0 && NOT_BEFORE_HOST.includes(text.charAt(start - 1))) continue;
     if (!isLabelChar(text.charCodeAt(start))) continue;
     const c = schemelessCandidate(text, cased, start, 'disguised');
-    if (c !== undefined) found.push(c);
+    if (c !== undefined) {
+      found ??= [];
+      found.push(c);
+    }
   }
   return found;
 }
@@ -633,15 +899,17 @@ const order = (span: Span): number => (span.field === 'title' ? 0 : 2 ** 40) + s
  * Domains that belong to an e-mail address found in the same text are not reported again;
  * pass the document's e-mails when they are already known.
  */
-export function extractUrls(doc: Doc, emails: readonly Email[] = extractEmails(doc)): Url[] {
+export function extractUrls(doc: Doc, emails?: readonly Email[]): Url[] {
   const { text, cased } = doc.folded;
   if (!text.includes('.') && !/dot|punto|point|ponto/.test(text)) return [];
-  const candidates = findUrlCandidates(text, cased).sort(
-    (a, b) => a.start - b.start || b.end - a.end,
-  );
-  const emailDomains = new Set(emails.map((e) => e.value.slice(e.value.lastIndexOf('@') + 1)));
+  const candidates = findUrlCandidates(text, cased, dotScanOf(doc.folded));
+  // Most texts hold no web address: then the e-mails are not needed at all.
+  if (candidates === undefined) return [];
+  if (candidates.length > 1) candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const known = emails ?? emailsOf(doc);
+  const emailDomains = new Set(known.map((e) => e.value.slice(e.value.lastIndexOf('@') + 1)));
   // E-mails as document-order intervals, walked alongside the sorted candidates: linear.
-  const mail = emails
+  const mail = known
     .map((e) => ({ from: order(e.span), to: order(e.span) + e.span.end - e.span.start }))
     .sort((a, b) => a.from - b.from);
   let m = 0;
@@ -704,10 +972,23 @@ export function isValidOnionV3(label: string): boolean {
   return check[0] === bytes[32] && check[1] === bytes[33];
 }
 
+/**
+ * Whether ONION can match at all, from the dots alone (cheaper than looking for "onion"): its
+ * separator is a "." joining the label to "onion", a bracketed "." or "dot" ("[.]", "( . )"),
+ * or " dot ".
+ */
+function mayHoldOnion(text: string, scan: DotScan): boolean {
+  if (scan.loose) return true;
+  for (let j = 0; j < scan.joinCount; j++) {
+    if (text.startsWith('onion', (scan.joins[j] ?? 0) + 1)) return true;
+  }
+  return hasDotWord(scan, text);
+}
+
 /** Tor v3 onion addresses whose checksum verifies, in text order. */
 export function extractOnions(doc: Doc): Onion[] {
   const { text } = doc.folded;
-  if (!text.includes('onion')) return [];
+  if (!mayHoldOnion(text, dotScanOf(doc.folded)) || !text.includes('onion')) return [];
   const onions: Onion[] = [];
   ONION.lastIndex = 0;
   for (let m = ONION.exec(text); m !== null; m = ONION.exec(text)) {

@@ -204,9 +204,6 @@ const KEYWORD =
 /** Not a keyword when glued to these: "api.whatsapp.com", "/telegram", "bob@kik". */
 const NOT_BEFORE_KEYWORD = './@';
 
-/** "OF: name" for OnlyFans: capitals and a colon, read from the cased text. */
-const ONLYFANS_SHORT = /(?<![A-Za-z0-9_])OF(?=:)/g;
-
 /** Spellings that are the platform's own name or a common short form; others are disguises. */
 const PLAIN_KEYWORDS: ReadonlySet<string> = new Set([
   'telegram',
@@ -239,6 +236,23 @@ const PLAIN_KEYWORDS: ReadonlySet<string> = new Set([
 interface Keyword {
   readonly platform: Platform;
   readonly obfuscated: boolean;
+}
+
+/**
+ * Keywords as matched, classified: ads repeat a few spellings, and classifying one takes a
+ * regex replace and several comparisons. Bounded: cleared when full. `null`: not a keyword.
+ */
+const classified = new Map<string, Keyword | null>();
+const MAX_CLASSIFIED = 256;
+
+function classifyCached(raw: string): Keyword | undefined {
+  let keyword = classified.get(raw);
+  if (keyword === undefined) {
+    if (classified.size >= MAX_CLASSIFIED) classified.clear();
+    keyword = classifyKeyword(raw) ?? null;
+    classified.set(raw, keyword);
+  }
+  return keyword ?? undefined;
 }
 
 function classifyKeyword(raw: string): Keyword | undefined {
@@ -318,17 +332,18 @@ function readSeparators(text: string, start: number): Separators {
 /** Without an explicit separator, a name must look like a handle: "telegram bob_92", not "telegram works". */
 const HANDLE_LIKE = /[0-9_.]/;
 
+/** Which finding wins where two overlap: a link, then a keyword form, then a bare cashtag. */
+const PRIORITY = { link: 0, keyword: 1, cashtag: 2 } as const;
+
 interface FoundHandle {
   readonly start: number;
   readonly end: number;
   readonly platform: Platform;
   readonly handle: string;
   readonly obfuscated: boolean;
+  /** PRIORITY of the form it was found in. */
+  readonly priority: number;
 }
-
-/** Which finding wins where two overlap: a link, then a keyword form, then a bare cashtag. */
-const PRIORITY = { link: 0, keyword: 1, cashtag: 2 } as const;
-type Ranked = FoundHandle & { readonly priority: number };
 
 function nameAfterKeyword(
   text: string,
@@ -355,11 +370,17 @@ function nameAfterKeyword(
 /** "@name on telegram", "@name (snapchat)": a marked name right before the keyword. */
 const BACK_WORDS = ['on', 'via', 'at', 'in'];
 
+/** Where the marked name before a keyword starts (at its "@" or "$"), and the name. */
+interface NameBefore {
+  readonly start: number;
+  readonly name: string;
+}
+
 function nameBeforeKeyword(
   text: string,
   platform: Platform,
   keywordStart: number,
-): FoundHandle | undefined {
+): NameBefore | undefined {
   if (platform === 'whatsapp' || platform === 'paypal') return undefined;
   let q = keywordStart;
   let k = 0;
@@ -391,13 +412,7 @@ function nameBeforeKeyword(
   if (start >= 2 && isAlnum(text.charCodeAt(start - 2))) return undefined; // an e-mail
   const name = readName(text, start, rule);
   if (name === undefined || name.end !== q || HANDLE_STOP_WORDS.has(name.name)) return undefined;
-  return {
-    start: start - 1,
-    end: keywordStart,
-    platform,
-    handle: name.name,
-    obfuscated: false,
-  };
+  return { start: start - 1, name: name.name };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,8 +426,19 @@ function nameBeforeKeyword(
 const LINK =
   /\b(?:t(?:\.me\/(?:s\/)?|elegram\.(?:me|dog)\/)|w(?:a\.me\/|hatsapp\.com\/send\/?\?phone=)|s(?:ignal\.me\/#(?:p|eu)\/|napchat\.com\/add\/)|instagr(?:am\.com|\.am)\/|line\.me\/(?:r\/)?ti\/p\/~?|kik\.me\/|onlyfans\.com\/|cash\.app\/\$?|venmo\.com\/(?:u\/)?|paypal\.(?:me|com\/paypalme)\/)/g;
 
-/** Every profile link has one of these; most texts have none, and then LINK never runs. */
-const LINK_HINT = /\.(?:me|dog|com|am|app)\//;
+/**
+ * Every profile link has ".me/", ".dog/", ".com/", ".am/" or ".app/"; most texts have none, and
+ * then LINK never runs. Checked at each "/" (rare, found by `indexOf`) rather than by a regex
+ * over the whole text.
+ */
+const LINK_HOSTS_ENDS = ['.me', '.com', '.app', '.am', '.dog'] as const;
+
+function hasLinkHint(text: string): boolean {
+  for (let slash = text.indexOf('/'); slash >= 0; slash = text.indexOf('/', slash + 1)) {
+    for (const end of LINK_HOSTS_ENDS) if (text.endsWith(end, slash)) return true;
+  }
+  return false;
+}
 
 /** What may stand before a profile link's host: "https://www.", "api.". */
 const LINK_PREFIXES = ['www.', 'api.', 'm.', 'https://', 'http://'];
@@ -479,9 +505,10 @@ function linkPlatform(p: string): Platform | undefined {
 /** signal.me/#eu/… carries an encrypted username link: base64url, case-sensitive. */
 const SIGNAL_LINK_TOKEN = /[A-Za-z0-9_-]{16,128}(?![A-Za-z0-9_-])/y;
 
-function findLinks(doc: Doc, out: FoundHandle[]): void {
+function findLinks(doc: Doc): FoundHandle[] | undefined {
   const { text, cased } = doc.folded;
-  if (!text.includes('/') || !LINK_HINT.test(text)) return;
+  if (!hasLinkHint(text)) return undefined;
+  let out: FoundHandle[] | undefined;
   LINK.lastIndex = 0;
   for (let m = LINK.exec(text); m !== null; m = LINK.exec(text)) {
     const start = linkStart(text, m.index);
@@ -505,14 +532,17 @@ function findLinks(doc: Doc, out: FoundHandle[]): void {
       if (name !== undefined && RESERVED_PATHS[platform]?.has(name.name) === true) name = undefined;
     }
     if (name === undefined) continue;
+    out ??= [];
     out.push({
       start,
       end: name.end,
       platform,
       handle: name.name,
       obfuscated: doc.folded.isDisguised(start, name.end),
+      priority: PRIORITY.link,
     });
   }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,25 +550,34 @@ function findLinks(doc: Doc, out: FoundHandle[]): void {
 
 /**
  * Cash App $Cashtag: "$" then a letter then 1-20 letters or digits ("$200", "$20/hr" are
- * prices). The regex reads one character more than a cashtag may have; `findCashtags` rejects
- * runs that are too long or glued to a word ("US$abc") on either side.
+ * prices). `cashtagEnd` reads one character more than a cashtag may have; `findCashtags`
+ * rejects runs that are too long or glued to a word ("US$abc") on either side.
  */
-const CASHTAG = /\$[a-z][a-z0-9]{1,21}/g;
+const MAX_CASHTAG_READ = 22;
+
+/** The end of "$", a letter and 1-21 letters or digits at `dollar`, or -1. */
+function cashtagEnd(text: string, dollar: number): number {
+  if (!isLower(text.charCodeAt(dollar + 1))) return -1;
+  let end = dollar + 2;
+  while (end - dollar - 1 < MAX_CASHTAG_READ && isAlnum(text.charCodeAt(end))) end++;
+  return end - dollar - 1 >= 2 ? end : -1;
+}
 
 /** Currency codes and rate words written after "$": "$USD", "$ea". */
 const CASHTAG_STOP: ReadonlySet<string> = new Set(
   'aud cad eur gbp hr hrs hour hours mxn nzd usd ea each per half full hh qv'.split(' '),
 );
 
-function findCashtags(doc: Doc, out: FoundHandle[]): void {
+function findCashtags(doc: Doc): FoundHandle[] | undefined {
   const { text } = doc.folded;
-  if (!text.includes('$')) return;
-  CASHTAG.lastIndex = 0;
-  for (let m = CASHTAG.exec(text); m !== null; m = CASHTAG.exec(text)) {
-    const name = m[0].slice(1);
-    const end = m.index + m[0].length;
+  let out: FoundHandle[] | undefined;
+  // Each "$" in turn (prices mostly): `indexOf` finds them faster than a regex scan.
+  for (let at = text.indexOf('$'); at >= 0; at = text.indexOf('$', at + 1)) {
+    const end = cashtagEnd(text, at);
+    if (end < 0) continue;
+    const name = text.slice(at + 1, end);
     // Not after a letter, digit or "$" ("US$abc"), not longer than 21 characters.
-    const before = text.charCodeAt(m.index - 1);
+    const before = text.charCodeAt(at - 1);
     if (isAlnum(before) || before === 0x24 || name.length > 21) continue;
     if (CASHTAG_STOP.has(name) || HANDLE_STOP_WORDS.has(name)) continue;
     // "$name.com" or "$name@…" is something else.
@@ -547,14 +586,17 @@ function findCashtags(doc: Doc, out: FoundHandle[]): void {
     if (next === 0x40 || ((next === 0x2e || next === 0x2f) && isAlnum(text.charCodeAt(end + 1)))) {
       continue;
     }
+    out ??= [];
     out.push({
-      start: m.index,
+      start: at,
       end,
       platform: 'cashapp',
       handle: name,
-      obfuscated: doc.folded.isDisguised(m.index, end),
+      obfuscated: doc.folded.isDisguised(at, end),
+      priority: PRIORITY.cashtag,
     });
   }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,9 +607,12 @@ interface KeywordHit {
   readonly keyword: Keyword;
 }
 
-function keywordHits(doc: Doc): KeywordHit[] {
+/** The keyword of an "OF:" written in capitals (OnlyFans), found by its rare ":". */
+const ONLYFANS_SHORT: Keyword = { platform: 'onlyfans', obfuscated: false };
+
+function keywordHits(doc: Doc): KeywordHit[] | undefined {
   const { text, cased } = doc.folded;
-  const hits: KeywordHit[] = [];
+  let hits: KeywordHit[] | undefined;
   KEYWORD.lastIndex = 0;
   for (let m = KEYWORD.exec(text); m !== null; m = KEYWORD.exec(text)) {
     const start = m.index;
@@ -578,21 +623,24 @@ function keywordHits(doc: Doc): KeywordHit[] {
     // A bare "line" before a colon is the app when written as a name ("LINE:", "Line:") or
     // after "id" (Thai ads: "ID Line: …"); "bottom line: …" is a figure of speech.
     if (m[0] === 'line' && cased.charAt(start) !== 'L' && !text.endsWith('id ', start)) continue;
-    const keyword = classifyKeyword(m[0]);
-    if (keyword !== undefined) hits.push({ start, end, keyword });
+    const keyword = classifyCached(m[0]);
+    if (keyword === undefined) continue;
+    hits ??= [];
+    hits.push({ start, end, keyword });
   }
-  if (cased.includes('OF:')) {
-    ONLYFANS_SHORT.lastIndex = 0;
-    for (let m = ONLYFANS_SHORT.exec(cased); m !== null; m = ONLYFANS_SHORT.exec(cased)) {
-      hits.push({
-        start: m.index,
-        end: m.index + 2,
-        keyword: { platform: 'onlyfans', obfuscated: false },
-      });
-    }
+  // "OF:" in capitals, not glued to a word before it: looked for at each ":" of the text
+  // (the same offsets in `text` and `cased`), so `cased` is only read there.
+  for (let colon = text.indexOf(':', 2); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    if (cased.charCodeAt(colon - 2) !== 0x4f || cased.charCodeAt(colon - 1) !== 0x46) continue;
+    if (isWordChar(cased.charCodeAt(colon - 3))) continue;
+    hits ??= [];
+    hits.push({ start: colon - 2, end: colon, keyword: ONLYFANS_SHORT });
   }
   return hits;
 }
+
+/** A letter of either case, a digit or "_". */
+const isWordChar = (c: number): boolean => isAlnum(c) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 
 interface Scan {
   readonly keywords: readonly KeywordHit[];
@@ -600,30 +648,47 @@ interface Scan {
   readonly cashtags: readonly FoundHandle[];
 }
 
+/** Nothing found: most texts. Shared, and never changed. */
+const NOTHING: Scan = { keywords: [], links: [], cashtags: [] };
+
 /**
  * The context-free part of the scan, shared by `extractHandles` and `mentionsPlatforms`: both
- * run on every item, and the keyword scan is the costliest step. Keyed by the folded text, which
- * a document owns and never changes, so the cache is invisible to callers and goes with the doc.
+ * run on every item, and the keyword scan is the costliest step. The engine asks both about
+ * one document before the next, so the last document's scan is kept: one entry, cheaper than
+ * a WeakMap insertion per document. The folded text is immutable, so the entry holds for as
+ * long as it is the same object.
  */
-const scans = new WeakMap<FoldedText, Scan>();
+let scannedText: FoldedText | undefined;
+let lastScan: Scan = NOTHING;
 
 function scan(doc: Doc): Scan {
-  const cached = scans.get(doc.folded);
-  if (cached !== undefined) return cached;
-  const links: FoundHandle[] = [];
-  findLinks(doc, links);
-  const cashtags: FoundHandle[] = [];
-  findCashtags(doc, cashtags);
-  const result: Scan = { keywords: keywordHits(doc), links, cashtags };
-  scans.set(doc.folded, result);
-  return result;
+  if (doc.folded === scannedText) return lastScan;
+  const links = findLinks(doc);
+  const cashtags = findCashtags(doc);
+  const keywords = keywordHits(doc);
+  lastScan =
+    keywords === undefined && links === undefined && cashtags === undefined
+      ? NOTHING
+      : {
+          keywords: keywords ?? NOTHING.keywords,
+          links: links ?? NOTHING.links,
+          cashtags: cashtags ?? NOTHING.cashtags,
+        };
+  scannedText = doc.folded;
+  return lastScan;
 }
 
 /** Messaging and payment handles, in text order. */
 export function extractHandles(doc: Doc): Handle[] {
   const { text } = doc.folded;
-  const { keywords, links, cashtags } = scan(doc);
-  const found: Ranked[] = links.map((h) => ({ ...h, priority: PRIORITY.link }));
+  const found = scan(doc);
+  if (found === NOTHING) return [];
+  return handlesOf(doc, text, found);
+}
+
+function handlesOf(doc: Doc, text: string, { keywords, links, cashtags }: Scan): Handle[] {
+  // In this order, which the stable sort below keeps among findings that tie.
+  const found: FoundHandle[] = [...links];
   const country = doc.context.country;
   for (const hit of keywords) {
     const { platform } = hit.keyword;
@@ -642,18 +707,21 @@ export function extractHandles(doc: Doc): Handle[] {
     const before = nameBeforeKeyword(text, platform, hit.start);
     if (before !== undefined) {
       found.push({
-        ...before,
+        start: before.start,
         end: hit.end,
+        platform,
+        handle: before.name,
         obfuscated: hit.keyword.obfuscated || doc.folded.isDisguised(before.start, hit.end),
         priority: PRIORITY.keyword,
       });
     }
   }
-  for (const h of cashtags) found.push({ ...h, priority: PRIORITY.cashtag });
+  for (const h of cashtags) found.push(h);
+  if (found.length === 0) return [];
 
   // One sweep in text order; where two findings overlap, the one of higher priority stays.
-  found.sort((a, b) => a.start - b.start || a.priority - b.priority);
-  const kept: Ranked[] = [];
+  if (found.length > 1) found.sort((a, b) => a.start - b.start || a.priority - b.priority);
+  const kept: FoundHandle[] = [];
   for (const h of found) {
     const last = kept[kept.length - 1];
     if (last !== undefined && h.start < last.end) {

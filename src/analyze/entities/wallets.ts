@@ -63,7 +63,23 @@ function verifyEthereum(raw: string): Verified | undefined {
   if (hex === lower || hex === hex.toUpperCase()) {
     return { chain: 'ethereum', address, checksummed: false };
   }
-  return eip55Checksum(hex) === hex ? { chain: 'ethereum', address, checksummed: true } : undefined;
+  return hasEip55Case(hex, lower) ? { chain: 'ethereum', address, checksummed: true } : undefined;
+}
+
+/**
+ * `eip55Checksum(hex) === hex`, without building the checksummed string: each hex letter must
+ * be upper case exactly where the hash nibble is 8 or more.
+ */
+function hasEip55Case(hex: string, lower: string): boolean {
+  const hash = keccak_256(utf8ToBytes(lower));
+  for (let i = 0; i < 40; i++) {
+    const c = hex.charCodeAt(i);
+    if (c <= 0x39) continue; // a digit has no case
+    const byte = hash[i >> 1] ?? 0;
+    const nibble = i % 2 === 0 ? byte >> 4 : byte & 0x0f;
+    if (c <= 0x46 !== nibble >= 8) return false; // "A"-"F" upper case, "a"-"f" lower
+  }
+  return true;
 }
 
 /**
@@ -123,6 +139,24 @@ function verify(raw: string): Verified | undefined {
 }
 
 /**
+ * Recent verdicts by address as written. A wallet that links ads recurs across them, and a
+ * verdict (hashing, base58 or bech32 decoding) costs far more than a lookup. Bounded: cleared
+ * when full. `null` records a rejected candidate.
+ */
+const verdicts = new Map<string, Verified | null>();
+const MAX_VERDICTS = 1024;
+
+function verifyCached(raw: string): Verified | undefined {
+  let verdict = verdicts.get(raw);
+  if (verdict === undefined) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdict = verify(raw) ?? null;
+    verdicts.set(raw, verdict);
+  }
+  return verdict ?? undefined;
+}
+
+/**
  * Wallet addresses whose checksum verifies (or, for all-lower/all-upper Ethereum addresses,
  * which have none, whose format does), in text order. `address` is the canonical form: bech32
  * in lower case, Ethereum `0x` and lower-case hex, base58 as written.
@@ -132,7 +166,7 @@ export function extractWallets(doc: Doc): Wallet[] {
   const wallets: Wallet[] = [];
   WALLET.lastIndex = 0;
   for (let m = WALLET.exec(cased); m !== null; m = WALLET.exec(cased)) {
-    const found = verify(m[0]);
+    const found = verifyCached(m[0]);
     if (found === undefined) continue;
     const start = m.index;
     const end = start + m[0].length;
