@@ -26,6 +26,45 @@ describe('foldText', () => {
     expect(foldText('Καλημέρα κόσμε').text).toBe('καλημερα κοσμε');
   });
 
+  it('lower-cases each character on its own: a final "Σ" reads "σ", as anywhere else', () => {
+    expect(foldText('ΟΔΟΣ και ΣΟΣ').text).toBe('οδοσ και σοσ');
+    expect(foldText('Ｂ ΟΔΟΣ').cased).toBe('B ΟΔΟΣ');
+  });
+
+  it('answers range queries as the union of its units (property)', () => {
+    const unit = fc.constantFrom(
+      'a',
+      'B',
+      ' ',
+      '.',
+      '😀',
+      '\u200B',
+      'é',
+      '５',
+      'ﬁ',
+      'е',
+      'Σ',
+      '\u0000',
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 24 }), (parts) => {
+        const folded = foldText(parts.join(''));
+        const n = folded.text.length;
+        for (let a = 0; a < n; a++) {
+          for (let b = a + 1; b <= n; b++) {
+            const range = folded.toOriginal(a, b);
+            expect(range.start).toBe(folded.toOriginal(a, a + 1).start);
+            expect(range.end).toBe(folded.toOriginal(b - 1, b).end);
+            let any = false;
+            for (let k = a; k < b; k++) any ||= folded.isDisguised(k, k + 1);
+            expect(folded.isDisguised(a, b)).toBe(any);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps case in the cased view', () => {
     const folded = foldText('Ｂｃ1ＱＸ ＡＢ');
     expect(folded.cased).toBe('Bc1QX AB');

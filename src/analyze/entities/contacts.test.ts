@@ -117,6 +117,29 @@ describe('extractEmails', () => {
     expect(found.map((e) => [e.value, e.obfuscated, e.raw])).toEqual([[value, true, text]]);
   });
 
+  it.each([
+    ['bob at mail.co.uk', 'bob@mail.co.uk'],
+    ['bob (at) mail.com', 'bob@mail.com'],
+    ['bob [ at ]  mail.com', 'bob@mail.com'],
+    ['juan arroba gmail.com', 'juan@gmail.com'],
+    ['marie chez orange.fr', 'marie@orange.fr'],
+    ['ana arobase free.fr', 'ana@free.fr'],
+  ])('reads %j written with plain dots, with or without a dot word elsewhere', (text, value) => {
+    // Without "dot", "point"… or a loose "." anywhere, only the at-words right before a
+    // "label.label" pair are read; with one, every at-word is. Both must agree.
+    expect(emails(`write ${text} today`)).toEqual([value]);
+    expect(emails(`write ${text} today, that is the point`)).toEqual([value]);
+    expect(emails(`write ${text} today . thanks`)).toEqual([value]);
+  });
+
+  it('reads "@" and at-words in text order', () => {
+    expect(emails('a@mail.com, b at mail.org and c@post.net')).toEqual([
+      'a@mail.com',
+      'b@mail.org',
+      'c@post.net',
+    ]);
+  });
+
   it('marks look-alike and fullwidth characters as obfuscated and keeps original spans', () => {
     const fullwidth = 'ｂｏｂ＠ｇｍａｉｌ．ｃｏｍ';
     const [a] = extractEmails(doc(`mail ${fullwidth}`));
@@ -234,6 +257,15 @@ describe('extractUrls', () => {
     expect(hosts(text)).toEqual([]);
   });
 
+  it('reads an explicit scheme only when it is not glued to a longer one', () => {
+    const found = extractUrls(doc('xhttp://a.com, git+https://b.org/x or (https://c.net/y)'));
+    expect(found.map((u) => u.url)).toEqual(['https://c.net/y']);
+  });
+
+  it('takes prices and version numbers for no host', () => {
+    expect(hosts('rent 12.50 per night, v1.5.2, $3.99 or site.com')).toEqual(['site.com']);
+  });
+
   it('does not report the domain of an extracted e-mail', () => {
     expect(hosts('mail bob@gmail.com or anna at yahoo dot com')).toEqual([]);
     expect(hosts('mail bob@gmail.com, gmail.com is fine, site: mysite.com')).toEqual([
@@ -301,6 +333,9 @@ describe('extractOnions', () => {
       `${made}.onion`,
     ]);
     expect(extractOnions(doc(`${made}[.]onion`))).toHaveLength(1);
+    expect(extractOnions(doc(`${made} ( . ) onion`))).toHaveLength(1);
+    expect(extractOnions(doc(`${made}(dot)onion`))).toHaveLength(1);
+    expect(extractOnions(doc(`see x.y and ${made}.onion`))).toHaveLength(1);
   });
 
   it('rejects a look-alike with one character changed, a wrong version or length', () => {

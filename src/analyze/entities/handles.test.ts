@@ -280,8 +280,29 @@ describe('extractHandles: cashtags', () => {
     '$ea',
     '$a',
     `$a${'b'.repeat(21)}`,
+    '$$abc',
+    '$abc.com',
+    '$abc@mail',
   ])('does not take %j as a cashtag', (text) => {
     expect(handles(text)).toEqual([]);
+  });
+
+  it('takes a cashtag of the longest length, and each of several', () => {
+    expect(handles(`$a${'b'.repeat(20)} or $cc, $dd22`)).toEqual([
+      ['cashapp', `a${'b'.repeat(20)}`],
+      ['cashapp', 'cc'],
+      ['cashapp', 'dd22'],
+    ]);
+  });
+});
+
+describe('extractHandles: "OF:" in capitals', () => {
+  it('reads it at the start of the text and after punctuation, not glued to a word', () => {
+    expect(handles('OF: bella_x')).toEqual([['onlyfans', 'bella_x']]);
+    expect(handles('(OF: bella_x)')).toEqual([['onlyfans', 'bella_x']]);
+    expect(handles('xOF: bella_x')).toEqual([]);
+    expect(handles('2OF: bella_x')).toEqual([]);
+    expect(handles('_OF: bella_x')).toEqual([]);
   });
 });
 

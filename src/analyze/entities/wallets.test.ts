@@ -207,6 +207,20 @@ describe('extractWallets: ethereum', () => {
     expect(wallets('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD')).toEqual([]);
   });
 
+  it('gives the same verdict every time an address recurs (verdicts are remembered)', () => {
+    const hex = ETH_CHECKSUMMED.slice(2);
+    const i = hex.search(/[a-fA-F]/);
+    const c = hex.charAt(i);
+    const swapped = `0x${hex.slice(0, i)}${c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()}${hex.slice(i + 1)}`;
+    for (let round = 0; round < 2; round++) {
+      expect(wallets(`${ETH_CHECKSUMMED} ${swapped} ${ETH_CHECKSUMMED}`)).toEqual([
+        ['ethereum', ETH_LOWER, true],
+        ['ethereum', ETH_LOWER, true],
+      ]);
+      expect(wallets(`${P2PKH} or ${flip(P2PKH, 5, BASE58)}`)).toEqual([['bitcoin', P2PKH, true]]);
+    }
+  });
+
   it('rejects wrong lengths and glued addresses', () => {
     expect(wallets(ETH_LOWER.slice(0, -1))).toEqual([]);
     expect(wallets(`${ETH_LOWER}0`)).toEqual([]);
