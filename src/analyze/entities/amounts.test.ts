@@ -337,3 +337,16 @@ describe('linear time', () => {
     expect(bestLarge / Math.max(bestSmall, 0.5)).toBeLessThan(8);
   });
 });
+
+describe('words that are also names of Object members', () => {
+  it('are not read as currencies or rates', () => {
+    const d = makeDoc(
+      { body: 'Only 50 constructor, 20 toString and 30 valueOf' },
+      { country: 'US', language: 'en' },
+    );
+    for (const price of extractPrices(d)) {
+      expect(typeof price.currency).toBe('string');
+      if (price.per !== undefined) expect(typeof price.per).toBe('string');
+    }
+  });
+});

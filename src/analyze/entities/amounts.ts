@@ -20,27 +20,25 @@ const words = (list: string): ReadonlySet<string> => new Set(list.trim().split(/
  * with a string cut from the text: V8 would first look the string up in its table of
  * internalized strings, which costs more than the rest of a check.
  */
+/** Own entries only: a word of the text such as "constructor" must not find Object's members. */
 function lookupOf<V>(table: Readonly<Record<string, V>>): ReadonlyMap<string, V> {
-  const map = new Map<string, V>(Object.entries(table));
-  for (const name of Object.getOwnPropertyNames(Object.prototype)) {
-    if (/^[a-z\u00c0-\u024f]+$/.test(name)) map.set(name, table[name] as V);
-  }
-  return map;
+  return new Map<string, V>(Object.entries(table));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+/** A number of the text. Tokens are reused from one document to the next (see numbersOf). */
 interface NumberToken {
   /** Folded offsets of the written number (without a 'k' suffix). */
-  readonly start: number;
-  readonly end: number;
+  start: number;
+  end: number;
   /** The value as written; NaN when the grouping makes no sense ("1,2,3"). */
-  readonly value: number;
+  value: number;
   /** Digits before any decimal mark. */
-  readonly integerDigits: number;
+  integerDigits: number;
   /** Written with thousands separators ("1,200", "1.200.000"). */
-  readonly grouped: boolean;
+  grouped: boolean;
 }
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
@@ -54,9 +52,9 @@ const MAX_INTEGER_DIGITS = 9;
  * Reads the number that starts at folded offset `at` (a digit): digits with ',' or '.' marks
  * ("1,200", "1.200,50", "12.50"). Thousands groups must have three digits; a final mark with one
  * or two digits after it is decimal. A lone "." or "," followed by three digits is a thousands
- * mark, as in "1.200" (EUR, BRL) and "1,200" (USD).
+ * mark, as in "1.200" (EUR, BRL) and "1,200" (USD). The number is written into `token`.
  */
-function readNumber(t: string, at: number): NumberToken {
+function readNumber(t: string, at: number, token: NumberToken): void {
   let end = at;
   // The value is summed up on the way; up to 15 digits it is exact, as Number() would read it.
   let sum = 0;
@@ -69,15 +67,25 @@ function readNumber(t: string, at: number): NumberToken {
   const mark = t.charCodeAt(end);
   if (!((mark === 0x2c || mark === 0x2e) && isDigit(t.charCodeAt(end + 1)))) {
     // Plain digits, the common case.
-    return {
-      start: at,
-      end,
-      value: end - at <= 15 ? sum : Number(t.slice(at, end)),
-      integerDigits: end - at,
-      grouped: false,
-    };
+    setToken(token, at, end, end - at <= 15 ? sum : Number(t.slice(at, end)), end - at, false);
+    return;
   }
-  return readMarkedNumber(t, at);
+  readMarkedNumber(t, at, token);
+}
+
+function setToken(
+  token: NumberToken,
+  start: number,
+  end: number,
+  value: number,
+  integerDigits: number,
+  grouped: boolean,
+): void {
+  token.start = start;
+  token.end = end;
+  token.value = value;
+  token.integerDigits = integerDigits;
+  token.grouped = grouped;
 }
 
 const POWERS_OF_TEN = [1, 10, 100, 1000];
@@ -89,7 +97,7 @@ const POWERS_OF_TEN = [1, 10, 100, 1000];
  * in 15 digits, where the sums are exact and a division by 10 or 100 rounds as Number() reads
  * the decimal text; longer numbers are read from the text as before.
  */
-function readMarkedNumber(t: string, at: number): NumberToken {
+function readMarkedNumber(t: string, at: number, token: NumberToken): void {
   let end = at;
   let groups = 1;
   let firstLength = 0;
@@ -139,51 +147,65 @@ function readMarkedNumber(t: string, at: number): NumberToken {
     const whole = groups - 1;
     // threes covers groups 1 .. whole - 1 here: the last group was not added to it.
     if (whole > 1 && (firstMark === lastMark || !(thousandsFirst && threes))) {
-      return { start: at, end, value: Number.NaN, integerDigits: allDigits, grouped: false };
+      setToken(token, at, end, Number.NaN, allDigits, false);
+      return;
     }
     const scale = POWERS_OF_TEN[length] ?? 1;
     const exact =
       allDigits <= 15
         ? (headValue * scale + value) / scale
         : Number(`${stripMarks(t.slice(at, lastMarkAt))}.${t.slice(lastMarkAt + 1, end)}`);
-    return { start: at, end, value: exact, integerDigits: headLength, grouped: whole > 1 };
+    setToken(token, at, end, exact, headLength, whole > 1);
+    return;
   }
   if (length === 3 && thousandsFirst && threes && lastMark === firstMark) {
     const exact = allDigits <= 15 ? headValue * 1000 + value : Number(stripMarks(t.slice(at, end)));
-    return { start: at, end, value: exact, integerDigits: allDigits, grouped: true };
+    setToken(token, at, end, exact, allDigits, true);
+    return;
   }
-  return { start: at, end, value: Number.NaN, integerDigits: allDigits, grouped: false };
+  setToken(token, at, end, Number.NaN, allDigits, false);
 }
 
 /** The digits of a number written with ',' and '.' marks. */
 const stripMarks = (text: string): string => text.replace(/[.,]/g, '');
 
-/** The number tokens of the text that stand on their own (not inside a word or a longer id). */
-function numbersOf(folded: object, t: string): readonly NumberToken[] {
-  // Prices and ages read the same numbers of the same document, one after the other in
-  // extractEntities: keeping the last document's numbers reads them once per document (a weak
-  // map would too, but costs more to fill than reading the numbers of most ads).
-  if (folded === lastFolded) return lastNumbers;
-  const out: NumberToken[] = [];
+/**
+ * Reads the numbers of the text into tokens[0, count) and returns the count.
+ *
+ * Prices and ages read the same numbers of the same document, one after the other in
+ * extractEntities: the numbers of the last document are kept, so that they are read once per
+ * document (a weak map would too, but costs more to fill than reading the numbers of most ads).
+ * The token objects are reused for the next document, and never leave this module: an ad has a
+ * handful of numbers, and objects made for each would be most of what prices and ages allocate.
+ */
+function numbersOf(folded: object, t: string): number {
+  if (folded === lastFolded) return tokenCount;
+  let count = 0;
   // The regular expression finds the next digit in native code; `test` with lastIndex gives its
   // offset without building a match object.
   const digit = NEXT_DIGIT;
   digit.lastIndex = 0;
   while (digit.test(t)) {
-    const token = readNumber(t, digit.lastIndex - 1);
-    out.push(token);
+    let token = tokens[count];
+    if (token === undefined) {
+      token = { start: 0, end: 0, value: 0, integerDigits: 0, grouped: false };
+      tokens.push(token);
+    }
+    readNumber(t, digit.lastIndex - 1, token);
+    count++;
     digit.lastIndex = token.end;
   }
   lastFolded = folded;
-  lastNumbers = out;
-  return out;
+  tokenCount = count;
+  return count;
 }
 
 const NEXT_DIGIT = /[0-9]/g;
 
-/** The numbers of the last folded text read. */
+/** The numbers of the last folded text read: tokens[0, tokenCount). */
+const tokens: NumberToken[] = [];
+let tokenCount = 0;
 let lastFolded: object | undefined;
-let lastNumbers: readonly NumberToken[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Words around a number
@@ -682,12 +704,12 @@ function countryOf(doc: Doc): string | undefined {
 
 export function extractPrices(doc: Doc): Price[] {
   const t = doc.folded.text;
-  const numbers = numbersOf(doc.folded, t);
-  if (numbers.length === 0) return [];
+  const count = numbersOf(doc.folded, t);
+  if (count === 0) return [];
   const country = countryOf(doc);
   const prices: Price[] = [];
-  for (let idx = 0; idx < numbers.length; idx++) {
-    const a = numbers[idx];
+  for (let idx = 0; idx < count; idx++) {
+    const a = tokens[idx];
     if (a === undefined || !usable(t, a)) continue;
     // A duration ("30 min", "1hr") is a rate, not an amount.
     const asDuration = durationAt(t, a.start);
@@ -701,8 +723,7 @@ export function extractPrices(doc: Doc): Price[] {
       aEnd++;
     }
     // A range "3000-5000", "$100 - $150", "100 to 150": both ends share currency and rate.
-    const range = rangeEnd(t, aEnd, numbers[idx + 1]);
-    const b = range?.token;
+    const b = rangeEnd(t, aEnd, idx + 1 < count ? tokens[idx + 1] : undefined);
     let bEnd = b?.end ?? aEnd;
     let bMultiplier = multiplier;
     if (b !== undefined && t[bEnd] === 'k' && !isLetter(t.charCodeAt(bEnd + 1))) {
@@ -729,7 +750,7 @@ export function extractPrices(doc: Doc): Price[] {
     const end = rate?.end ?? after?.at ?? last;
     const start = label?.start ?? before?.at ?? a.start;
     const code = currency ?? 'XXX';
-    if (b === undefined || range === undefined) {
+    if (b === undefined) {
       if (Number.isFinite(a.value)) {
         prices.push(priceOf(doc, a.value * multiplier, code, per, start, end));
       }
@@ -794,11 +815,8 @@ function startsUnit(t: string, at: number): boolean {
   );
 }
 
-function rangeEnd(
-  t: string,
-  at: number,
-  next: NumberToken | undefined,
-): { token: NumberToken } | undefined {
+/** `next` when it ends a range that starts with the amount ending at `at`. */
+function rangeEnd(t: string, at: number, next: NumberToken | undefined): NumberToken | undefined {
   if (next === undefined) return undefined;
   let k = skipSpacesForward(t, at, 1);
   const c = t[k] ?? '';
@@ -811,7 +829,7 @@ function rangeEnd(
   k = skipSpacesForward(t, k, 1);
   // "$100-$150", "100€ - 150€"
   if (t.charCodeAt(k) === 0x24 || signAt(t, k) !== undefined) k = skipSpacesForward(t, k + 1, 1);
-  return next.start === k && usable(t, next) ? { token: next } : undefined;
+  return next.start === k && usable(t, next) ? next : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -842,10 +860,12 @@ const NOT_AGE_UNITS = words(`
 
 export function extractAges(doc: Doc): Age[] {
   const t = doc.folded.text;
-  const numbers = numbersOf(doc.folded, t);
-  if (numbers.length === 0) return [];
+  const count = numbersOf(doc.folded, t);
+  if (count === 0) return [];
   const ages: Age[] = [];
-  for (const token of numbers) {
+  for (let k = 0; k < count; k++) {
+    const token = tokens[k];
+    if (token === undefined) break;
     if (token.end - token.start !== 2 || !Number.isFinite(token.value)) continue;
     const value = token.value;
     if (value < 10 || value > 99) continue;
