@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Doc, makeDoc } from './doc.js';
+import { NO_ENTITIES as NONE } from './entities/index.js';
 import { computeFeatures, rangeOfSpan, regionCode } from './features.js';
-import type { Email, Entities, Handle, Phone, ScanContext, Span, Wallet } from './types.js';
-
-const NONE: Entities = {
-  phones: [],
-  emails: [],
-  urls: [],
-  handles: [],
-  wallets: [],
-  prices: [],
-  ages: [],
-  onions: [],
-};
+import type { Email, Handle, Phone, ScanContext, Span, Wallet } from './types.js';
 
 function docOf(body: string, context: Partial<ScanContext> = {}, title?: string): Doc {
   return makeDoc({ body, title }, { language: 'und', ...context });

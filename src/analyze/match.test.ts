@@ -2,22 +2,12 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Doc, makeDoc } from './doc.js';
+import { NO_ENTITIES as NONE } from './entities/index.js';
 import { computeFeatures, type Features } from './features.js';
 import { detectLanguage } from './language.js';
 import { evaluateRules, type FiredRule } from './match.js';
 import { compileRules, parseRuleFile, type RuleSet } from './rules.js';
 import type { Entities, Phone, Range } from './types.js';
-
-const NONE: Entities = {
-  phones: [],
-  emails: [],
-  urls: [],
-  handles: [],
-  wallets: [],
-  prices: [],
-  ages: [],
-  onions: [],
-};
 
 let ids = 0;
 /** A rule set of one or more rules given by their `when` (and optionally languages). */
