@@ -7,6 +7,7 @@ const PURE = '^src/(analyze|ledger|law|workflow|share|corpus|shared)/';
 const ADAPTERS = '^src/(store|server|jobs|cli)/';
 const IO_BUILTINS = [
   'fs',
+  'crypto',
   'fs/promises',
   'net',
   'http',

@@ -29,6 +29,34 @@ export const ERROR_CODES = [
   'CLI_USAGE',
   'OUTPUT_UNWRITABLE',
   'WORKER_FAILED',
+  // Canonical JSON and custody events (ledger)
+  'CANONICAL_JSON_INVALID',
+  'CUSTODY_EVENT_INVALID',
+  // Merkle proofs (ledger)
+  'PROOF_MALFORMED',
+  'INCLUSION_PROOF_FAILED',
+  'CONSISTENCY_PROOF_FAILED',
+  // Signed notes, keys and checkpoints (ledger)
+  'KEY_INVALID',
+  'NOTE_MALFORMED',
+  'NOTE_SIGNATURE_INVALID',
+  'NOTE_NOT_VERIFIED',
+  'CHECKPOINT_MALFORMED',
+  'CHECKPOINT_ORIGIN_MISMATCH',
+  // Evidence bundles (ledger verifier, cli)
+  'BUNDLE_UNREADABLE',
+  'BUNDLE_FILE_MISSING',
+  'BUNDLE_FILE_UNEXPECTED',
+  'BUNDLE_FILE_MODIFIED',
+  'BUNDLE_MANIFEST_INVALID',
+  'BUNDLE_CUSTODY_MISMATCH',
+  'BUNDLE_KEY_UNTRUSTED',
+  // Storage and the stored ledger (store)
+  'STORE_UNAVAILABLE',
+  'LEDGER_CORRUPT',
+  'LEDGER_KEY_MISSING',
+  'EVIDENCE_NOT_FOUND',
+  'EVIDENCE_UNREADABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
