@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScanSummary } from '../analyze/summary.js';
 import type { Analysis, Entities, Indicator, Span } from '../analyze/types.js';
-import { esc, highlightText, renderReportHtml } from './report-html.js';
+import { esc } from '../shared/html.js';
+import { highlightText, renderReportHtml } from './report-html.js';
 
 const META = {
   generatedAt: '2025-01-02T03:04:05Z',

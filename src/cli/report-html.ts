@@ -7,6 +7,7 @@
 import { DEFAULT_BANDS } from '../analyze/score.js';
 import type { IdentifierKind, RuleStat, ScanReportData, TopItem } from '../analyze/summary.js';
 import type { Band, Field } from '../analyze/types.js';
+import { esc } from '../shared/html.js';
 
 export interface ReportMeta {
   readonly generatedAt: string;
@@ -394,19 +395,6 @@ function chooseWindow(
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML element content and quoted attribute values alike. */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 function citation(value: string): string {
   if (/^https?:\/\/[^\s]+$/i.test(value)) {

@@ -13,6 +13,7 @@ import {
   appendLeaves,
   consistencyNodeIds,
   consistencyProof,
+  createInclusionVerifier,
   EMPTY_FRONTIER,
   EMPTY_ROOT,
   type Frontier,
@@ -420,6 +421,57 @@ describe('inclusion proofs (RFC 9162 §2.1.3)', () => {
     // size and root together from one signed checkpoint.
     const proof = inclusionProof(0n, 3n, source);
     verifyInclusion(leafHashes[0] as Hash, 0n, 4n, proof, mth(0, 3));
+  });
+});
+
+describe('batch inclusion verification (createInclusionVerifier)', () => {
+  it('accepts every proof of a tree in any order, and equals verifyInclusion one by one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.nat(), (size, seed) => {
+        const verify = createInclusionVerifier(BigInt(size), mth(0, size));
+        const order = Array.from({ length: size }, (_, i) => (i * (2 * seed + 1)) % size);
+        for (const i of order) {
+          verify(leafHashes[i] as Hash, BigInt(i), inclusionProof(BigInt(i), BigInt(size), source));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('still rejects any flipped bit or wrong leaf after its neighbours were verified', () => {
+    fc.assert(
+      fc.property(leafInTree, fc.nat(), fc.nat(255), ({ index, size }, pick, bit) => {
+        const verify = createInclusionVerifier(BigInt(size), mth(0, size));
+        // Verify every other leaf first, so that the memo holds every shared path.
+        for (let i = 0; i < size; i++) {
+          if (i !== index) {
+            verify(
+              leafHashes[i] as Hash,
+              BigInt(i),
+              inclusionProof(BigInt(i), BigInt(size), source),
+            );
+          }
+        }
+        const proof = inclusionProof(BigInt(index), BigInt(size), source);
+        if (proof.length > 0) {
+          const flipped = flipBit(proof, pick % proof.length, bit);
+          expect(codeOf(() => verify(leafHashes[index] as Hash, BigInt(index), flipped))).toBe(
+            'INCLUSION_PROOF_FAILED',
+          );
+        }
+        const other = leafHashes[(index + 1) % LEAVES] as Hash;
+        expect(codeOf(() => verify(other, BigInt(index), proof))).toBe('INCLUSION_PROOF_FAILED');
+        verify(leafHashes[index] as Hash, BigInt(index), proof);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects malformed input like verifyInclusion', () => {
+    const verify = createInclusionVerifier(10n, mth(0, 10));
+    expect(codeOf(() => verify(leafHashes[0] as Hash, 10n, []))).toBe('PROOF_MALFORMED');
+    expect(codeOf(() => verify(leafHashes[0] as Hash, 0n, []))).toBe('PROOF_MALFORMED');
+    expect(codeOf(() => createInclusionVerifier(-1n, mth(0, 10)))).toBe('PROOF_MALFORMED');
   });
 });
 

@@ -296,6 +296,65 @@ export function rootFromInclusionProof(
 }
 
 /**
+ * Verifies many inclusion proofs against one tree (a bundle's events against its checkpoint)
+ * without recomputing the paths they share. Each step of the closed-form computation is a pure
+ * function of the running hash, the remaining proof hashes and the remaining directions, and the
+ * directions after step k depend only on `inner` and index >> (k + 1). So when a proof reaches a
+ * step whose key, running hash and remaining proof hashes all equal those of a proof already
+ * verified, the rest would repeat that computation exactly and reach the same root. Neighbouring
+ * leaves share all but their lowest levels, so most proofs stop after a hash or two.
+ */
+export function createInclusionVerifier(
+  size: bigint,
+  root: Hash,
+): (leafHash: Hash, index: bigint, proof: readonly Hash[]) => void {
+  requireSize(size, 'size');
+  requireHash(root, 'root');
+  const verified = new Map<string, { readonly hash: Hash; readonly proof: readonly Hash[] }>();
+  const sameRest = (a: readonly Hash[], b: readonly Hash[], from: number): boolean => {
+    for (let j = from; j < a.length; j++) {
+      if (!equalHashes(a[j] as Hash, b[j] as Hash)) return false;
+    }
+    return true;
+  };
+  return (leafHash, index, proof) => {
+    requireHash(leafHash, 'leafHash');
+    requireLeafInTree(index, size);
+    requireProof(proof, MAX_INCLUSION_HASHES, pathLength(0, index, size), 'inclusion');
+    const inner = innerLevels(0, index, size);
+    const steps: { key: string; hash: Hash }[] = [];
+    let r = leafHash;
+    let fn = index;
+    for (let k = 0; k < proof.length; k++, fn >>= 1n) {
+      const p = proof[k] as Hash;
+      r = k < inner && (fn & 1n) === 0n ? nodeHash(r, p) : nodeHash(p, r);
+      const key = `${k}:${inner}:${fn >> 1n}`;
+      const known = verified.get(key);
+      if (
+        known !== undefined &&
+        known.proof.length === proof.length &&
+        equalHashes(known.hash, r) &&
+        sameRest(known.proof, proof, k + 1)
+      ) {
+        // This proof is now as good as the one it met: its lower steps join the memo too.
+        for (const step of steps) verified.set(step.key, { hash: step.hash, proof });
+        return;
+      }
+      steps.push({ key, hash: r });
+    }
+    if (!equalHashes(r, root)) {
+      throw new VigilError(
+        'INCLUSION_PROOF_FAILED',
+        `The inclusion proof for entry ${index} does not lead to the root of the tree of size ${size}, ` +
+          'so the entry is not proven to be in the log.',
+        { details: { index: index.toString(), size: size.toString() } },
+      );
+    }
+    for (const step of steps) verified.set(step.key, { hash: step.hash, proof });
+  };
+}
+
+/**
  * RFC 9162 §2.1.4.2. Requires 0 < size1 <= size2: following transparency-dev/merkle's test vectors,
  * a proof from the empty tree is rejected as meaningless (every tree extends it). When
  * size1 == size2 the proof must be empty and the roots equal. Throws PROOF_MALFORMED or
