@@ -42,6 +42,14 @@ export interface NodeId {
 export interface StoredNode extends NodeId {
   readonly hash: Hash;
 }
+/**
+ * Hashes of right-edge ranges [start, size) by "start:size". Every proof for one tree size
+ * shares the same few right-edge siblings, and folding one costs up to log n hashes, so a store
+ * serving many proofs keeps them; the data under a range never changes once the log has it.
+ */
+export type EdgeCache = Map<string, Hash>;
+const MAX_EDGE_CACHE = 4096;
+
 /** Synchronous lookup of a stored perfect subtree hash; a store fetches the ids first, then serves them from a map. */
 export type NodeSource = (level: number, index: bigint) => Hash;
 
@@ -214,23 +222,53 @@ export function treeRoot(size: bigint, node: NodeSource): Hash {
 }
 
 /** RFC 9162 §2.1.3.1 PATH(index, D[size]), bottom-up. */
-export function inclusionProof(index: bigint, size: bigint, node: NodeSource): Hash[] {
+export function inclusionProof(
+  index: bigint,
+  size: bigint,
+  node: NodeSource,
+  edges?: EdgeCache,
+): Hash[] {
   requireNodeSource(node);
   requireLeafInTree(index, size);
-  return partHashes(pathParts(0, index, size), size, node);
+  return partHashes(pathParts(0, index, size), size, node, edges);
 }
 
 /** RFC 9162 §2.1.4.1 PROOF(size1, D[size2]); requires 0 < size1 <= size2, and is empty when they are equal. */
-export function consistencyProof(size1: bigint, size2: bigint, node: NodeSource): Hash[] {
+export function consistencyProof(
+  size1: bigint,
+  size2: bigint,
+  node: NodeSource,
+  edges?: EdgeCache,
+): Hash[] {
   requireNodeSource(node);
   requireConsistencySizes(size1, size2);
-  return size1 === size2 ? [] : partHashes(consistencyParts(size1, size2), size2, node);
+  return size1 === size2 ? [] : partHashes(consistencyParts(size1, size2), size2, node, edges);
 }
 
-function partHashes(parts: readonly PathPart[], size: bigint, node: NodeSource): Hash[] {
+function partHashes(
+  parts: readonly PathPart[],
+  size: bigint,
+  node: NodeSource,
+  edges: EdgeCache | undefined,
+): Hash[] {
   return parts.map((part) =>
-    'start' in part ? rangeHash(part.start, size, node) : readNode(node, part.level, part.index),
+    'start' in part
+      ? edgeHash(part.start, size, node, edges)
+      : readNode(node, part.level, part.index),
   );
+}
+
+/** A right-edge range's hash, from the cache when the caller keeps one. */
+function edgeHash(start: bigint, size: bigint, node: NodeSource, edges?: EdgeCache): Hash {
+  if (edges === undefined) return rangeHash(start, size, node);
+  const key = `${start}:${size}`;
+  let hash = edges.get(key);
+  if (hash === undefined) {
+    hash = rangeHash(start, size, node);
+    if (edges.size >= MAX_EDGE_CACHE) edges.clear();
+    edges.set(key, hash);
+  }
+  return hash;
 }
 
 function rangeHash(start: bigint, end: bigint, node: NodeSource): Hash {
