@@ -5,15 +5,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkRuleExamples } from '../analyze/examples.js';
-import { validateCorpusOptions } from '../corpus/index.js';
 import { isVigilError, VigilError } from '../shared/errors.js';
-import { describeCalibration, runCalibrate } from './calibrate.js';
-import { writeCorpus } from './corpus.js';
-import { runDemo } from './demo.js';
+import { registerEvidenceCommands } from './evidence.js';
 import type { CsvColumns } from './input.js';
-import { compileRuleSources, readRuleSources, rulesVersion } from './rules-files.js';
-import { describeOutcome, runScan, type ScanIo } from './scan.js';
+import type { ScanIo } from './scan.js';
+
+// Each command loads what it needs when it runs: the analysis engine and the database layer
+// each take a few hundred milliseconds to load, which no other command should pay.
+const scanning = () => import('./scan.js');
 
 const VERSION = '0.1.0';
 
@@ -104,6 +103,7 @@ export function buildProgram(): Command {
       const key = `${field.replace(/_(\w)/, (_m, c: string) => c.toUpperCase())}Column`;
       if (typeof opts[key] === 'string') csvColumns[field] = opts[key];
     }
+    const { runScan } = await scanning();
     await runScan(
       {
         ...(input !== undefined && { input }),
@@ -146,6 +146,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'print only the result', false)
     .action(async (items: string, opts: Record<string, unknown>) => {
       const out = opts.out as string;
+      const { describeCalibration, runCalibrate } = await import('./calibrate.js');
       const result = await runCalibrate(
         {
           input: items,
@@ -168,6 +169,10 @@ export function buildProgram(): Command {
     .description("Check rule files: schema, regex safety, and every rule's own examples.")
     .argument('[paths...]', 'rule files or folders (default: the built-in rules)')
     .action(async (paths: string[]) => {
+      const { compileRuleSources, readRuleSources, rulesVersion } = await import(
+        './rules-files.js'
+      );
+      const { checkRuleExamples } = await import('../analyze/examples.js');
       const sources = await readRuleSources(paths.length > 0 ? paths : undefined);
       const rules = compileRuleSources(sources);
       const failures = checkRuleExamples(rules);
@@ -199,6 +204,8 @@ export function buildProgram(): Command {
     .option('--start <date>', 'first posting date (ISO 8601)')
     .requiredOption('-o, --out <dir>', 'output folder (items.jsonl, truth.jsonl)')
     .action(async (opts: Record<string, unknown>) => {
+      const { validateCorpusOptions } = await import('../corpus/index.js');
+      const { writeCorpus } = await import('./corpus.js');
       const options = validateCorpusOptions({
         n: Number(opts.n),
         seed: Number(opts.seed),
@@ -221,6 +228,8 @@ export function buildProgram(): Command {
     .option('-w, --workers <n>', 'worker threads', integer(0, 256), availableParallelism())
     .option('-q, --quiet', 'less output', false)
     .action(async (opts: Record<string, unknown>) => {
+      const { runDemo } = await import('./demo.js');
+      const { describeOutcome } = await scanning();
       const outcome = await runDemo(
         {
           dir: opts.dir as string,
@@ -242,6 +251,13 @@ export function buildProgram(): Command {
         ].join('\n'),
       );
     });
+
+  registerEvidenceCommands(program, {
+    version: VERSION,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    dataDir: process.env.VIGIL_HOME ?? '.vigil',
+  });
   return program;
 }
 
