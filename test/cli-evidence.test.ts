@@ -101,6 +101,33 @@ describe('vigil evidence and vigil verify', () => {
       first,
     ]);
     expect(derived.status).toBe(0);
+    const annotated = vigil([
+      'evidence',
+      'log',
+      first,
+      '--type',
+      'annotated',
+      '--case',
+      'CASE-7',
+      '--purpose',
+      'Review',
+      '--note',
+      'Phone matches network N-4.',
+    ]);
+    expect(annotated.stdout).toContain('Logged annotated');
+    const transfer = vigil([
+      'evidence',
+      'log',
+      first,
+      '--type',
+      'transferred',
+      '--case',
+      'CASE-7',
+      '--purpose',
+      'Hand-over',
+    ]);
+    expect(transfer.status).toBe(1);
+    expect(transfer.stderr).toContain('[CUSTODY_EVENT_INVALID]');
     const show = vigil(['evidence', 'show', first]);
     expect(show.stdout).toContain('collected');
     expect(show.stdout).toContain('derived');
@@ -110,7 +137,7 @@ describe('vigil evidence and vigil verify', () => {
     const run = vigil(['ledger', 'checkpoint', '--out', join(dir, 'old-checkpoint')]);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
-      /^vigil\.local\/ledger\/[0-9a-f]+\n3\n[A-Za-z0-9+/=]{44}\n\n\u2014 /,
+      /^vigil\.local\/ledger\/[0-9a-f]+\n4\n[A-Za-z0-9+/=]{44}\n\n\u2014 /,
     );
     const keys = vigil(['ledger', 'keys']);
     logKey = join(dir, 'log.pub');
@@ -146,7 +173,7 @@ describe('vigil evidence and vigil verify', () => {
     const verified = vigil(['verify', bundle, '--key', logKey, '--json']);
     expect(verified.status).toBe(0);
     const result = JSON.parse(verified.stdout);
-    expect(result).toMatchObject({ ok: true, case: 'CASE-7', trust: 'pinned', events: 4 });
+    expect(result).toMatchObject({ ok: true, case: 'CASE-7', trust: 'pinned', events: 5 });
     expect(result.evidence).toHaveLength(2);
     const plain = vigil(['verify', bundle]);
     expect(plain.stdout).toContain('OK: bundle for case CASE-7 verified');
@@ -180,7 +207,7 @@ describe('vigil evidence and vigil verify', () => {
     expect(run.status).toBe(0);
     const verified = vigil(['verify', zip, '--key', logKey, '--json']);
     expect(verified.status).toBe(0);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, events: 5 });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, events: 6 });
     const bytes = readFileSync(zip);
     const at = Math.floor(bytes.length / 3);
     bytes[at] = (bytes[at] as number) ^ 0x10;
@@ -211,7 +238,7 @@ describe('vigil evidence and vigil verify', () => {
     ]);
     expect(proof.stderr).toBe('');
     expect(proof.status).toBe(0);
-    expect(proof.stdout).toContain('OK: the log grew from 3 to');
+    expect(proof.stdout).toContain('OK: the log grew from 4 to');
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json.format).toBe('vigil.consistency/v1');
     expect(json.proof.length).toBeGreaterThan(0);

@@ -34,7 +34,8 @@ import {
   signNote,
   verifyNote,
 } from '../src/ledger/note.js';
-import { type ErrorCode, isVigilError, type VigilError } from '../src/shared/errors.js';
+import { type ErrorCode, } from '../src/shared/errors.js';
+import { errorOf } from './support/errors.js';
 
 interface SigRef {
   name: string;
@@ -105,17 +106,6 @@ function vkeyText(id: string): string {
   const found = vectors.keys.verifier_keys.find((key) => key.id === id);
   if (found === undefined) throw new Error(`no verifier key ${id} in the vectors`);
   return found.vkey;
-}
-
-/** The VigilError `run` throws, or undefined when it returns; any other error fails the test. */
-function errorOf(run: () => unknown): VigilError | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (isVigilError(error)) return error;
-    throw error;
-  }
 }
 
 const readUint64 = (bytes: Uint8Array) =>

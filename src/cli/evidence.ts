@@ -15,7 +15,7 @@ import {
   type VerifierKey,
 } from '../ledger/note.js';
 import { isVigilError, VigilError } from '../shared/errors.js';
-import type { Vault } from '../store/vault.js';
+import type { RecordEventInput, Vault } from '../store/vault.js';
 
 export interface EvidenceCliContext {
   readonly version: string;
@@ -211,6 +211,40 @@ export function registerEvidenceCommands(program: Command, ctx: EvidenceCliConte
         }
       });
     });
+
+  addActorOptions(
+    evidence
+      .command('log')
+      .description(
+        'Record a custody event about sealed evidence: accessed, annotated, transferred, received, verified or disposed.',
+      )
+      .argument('<ids...>', 'evidence ids')
+      .addOption(
+        new Option('--type <type>', 'what happened')
+          .choices(['accessed', 'annotated', 'transferred', 'received', 'verified', 'disposed'])
+          .makeOptionMandatory(),
+      )
+      .requiredOption('--case <id>', 'the case the event belongs to')
+      .requiredOption('--purpose <text>', 'why')
+      .option('--legal-basis <text>', 'authority for it')
+      .option('--party <name>', 'the other party (required for transferred and received)')
+      .option('--note <text>', 'a note (required for annotated)')
+      .addOption(dataDirOption(ctx)),
+  ).action(async (ids: string[], opts: Record<string, unknown>) => {
+    await withVault(ctx, opts, async (vault) => {
+      const index = await vault.recordEvent({
+        type: opts.type as RecordEventInput['type'],
+        evidenceIds: ids,
+        caseId: opts.case as string,
+        purpose: opts.purpose as string,
+        actor: actorFrom(opts),
+        ...(typeof opts.legalBasis === 'string' && { legalBasis: opts.legalBasis }),
+        ...(typeof opts.party === 'string' && { counterparty: opts.party }),
+        ...(typeof opts.note === 'string' && { note: opts.note }),
+      });
+      out(`Logged ${opts.type} for ${ids.join(', ')} as log entry ${index}.`);
+    });
+  });
 
   addActorOptions(
     evidence

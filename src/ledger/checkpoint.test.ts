@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { base64 } from '@scure/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ErrorCode, isVigilError, type VigilError } from '../shared/errors.js';
+import { codeOf, errorOf } from '../../test/support/errors.js';
 import {
   type Checkpoint,
   formatCheckpoint,
@@ -28,18 +28,6 @@ const ROOT = sha256(encoder.encode('root'));
 const ROOT_B64 = base64.encode(ROOT);
 const ORIGIN = 'example.com/log';
 const log = signerKeyFromSeed(ORIGIN, seedFor('log'));
-
-/** The VigilError `run` throws, or undefined when it returns; any other error fails the test. */
-function errorOf(run: () => unknown): VigilError | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (isVigilError(error)) return error;
-    throw error;
-  }
-}
-const codeOf = (run: () => unknown): ErrorCode | undefined => errorOf(run)?.code;
 
 const line = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 });
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 });

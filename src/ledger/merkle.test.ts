@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { hex } from '@scure/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../test/support/errors.js';
 import { type ErrorCode, VigilError } from '../shared/errors.js';
 import {
   appendLeaves,
@@ -202,17 +203,6 @@ const source = recordingSource().source;
 const nodeList = (nodes: readonly StoredNode[]): string[] =>
   nodes.map((node) => `${idKey(node.level, node.index)} ${hexOf(node.hash)}`);
 const keys = (ids: NodeId[]): string[] => ids.map((id) => idKey(id.level, id.index));
-
-/** The VigilError code f throws, or undefined if it returns; any other exception fails the test. */
-function codeOf(f: () => unknown): ErrorCode | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (error) {
-    if (error instanceof VigilError) return error.code;
-    throw error;
-  }
-}
 
 const flipBit = (proof: Hash[], element: number, bit: number): Hash[] =>
   proof.map((hash, i) => {

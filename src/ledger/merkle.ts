@@ -20,6 +20,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { VigilError } from '../shared/errors.js';
+import { hashNodeInput } from './node-hash.js';
 
 export type Hash = Uint8Array;
 export const HASH_BYTES = 32;
@@ -64,9 +65,6 @@ export const EMPTY_FRONTIER: Frontier = Object.freeze({ size: 0n, hashes: Object
 // Hashing (RFC 9162 §2.1.1; the domain-separation prefixes stop a leaf posing as a node)
 
 const LEAF_PREFIX = new Uint8Array([0x00]);
-/** 0x01 || left || right, reused for every node hash: sha256 is synchronous and JS single-threaded. */
-const nodeInput = new Uint8Array(1 + 2 * HASH_BYTES);
-nodeInput[0] = 0x01;
 
 /** SHA-256(0x00 || leaf). */
 export function hashLeaf(leaf: Uint8Array): Hash {
@@ -88,9 +86,7 @@ export function hashChildren(left: Hash, right: Hash): Hash {
 
 /** hashChildren without the checks, for hashes this module has already checked or made. */
 function nodeHash(left: Hash, right: Hash): Hash {
-  nodeInput.set(left, 1);
-  nodeInput.set(right, 1 + HASH_BYTES);
-  return sha256(nodeInput);
+  return hashNodeInput(left, right);
 }
 
 /** Folds the perfect subtrees of a right edge, largest first, into the hash of their range. */

@@ -3,7 +3,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { base64, hex } from '@scure/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ErrorCode, isVigilError, type VigilError } from '../shared/errors.js';
+import { codeOf, errorOf } from '../../test/support/errors.js';
+import { type ErrorCode, } from '../shared/errors.js';
 import {
   addSignatures,
   computeKeyId,
@@ -33,18 +34,6 @@ const logKey = (name: string) => signerKeyFromSeed(name, seedFor(name));
 const witnessKey = (name: string) =>
   signerKeyFromSeed(name, seedFor(name), SIGNATURE_TYPE_COSIGNATURE_V1);
 const label = (key: { name: string; keyId: Uint8Array }) => `${key.name}+${hex.encode(key.keyId)}`;
-
-/** The VigilError `run` throws, or undefined when it returns; any other error fails the test. */
-function errorOf(run: () => unknown): VigilError | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (isVigilError(error)) return error;
-    throw error;
-  }
-}
-const codeOf = (run: () => unknown): ErrorCode | undefined => errorOf(run)?.code;
 
 /** Key names as signed-note allows them: printable, no Unicode spaces, no '+'. */
 const keyName = fc

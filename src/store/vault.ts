@@ -27,7 +27,7 @@ import { addSignatures, type VerifierKey, verifyNote } from '../ledger/note.js';
 import { isVigilError, VigilError } from '../shared/errors.js';
 import { type BlobStore, createFsBlobStore } from './blobs.js';
 import { assertFreeTarget, writeBundleFolder, writeBundleZip } from './bundle-io.js';
-import { type Db, openDatabase } from './database.js';
+import { type Db, type EvidenceTable, openDatabase } from './database.js';
 import { type KeyRing, openKeyRing } from './keys.js';
 import { createLedgerStore, type LedgerStore } from './ledger-store.js';
 
@@ -155,16 +155,7 @@ function newEvidenceId(randomBytes: (size: number) => Uint8Array): string {
   return `ev_${hex.encode(randomBytes(8))}`;
 }
 
-function toRecord(row: {
-  id: string;
-  case_id: string;
-  sha256: string;
-  size: number;
-  name: string;
-  media_type: string;
-  collected_idx: number;
-  created_at: string;
-}): EvidenceRecord {
+function toRecord(row: EvidenceTable): EvidenceRecord {
   return {
     id: row.id,
     caseId: row.case_id,
