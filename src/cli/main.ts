@@ -58,7 +58,9 @@ const CSV_FIELDS = [
 export function buildProgram(): Command {
   const program = new Command()
     .name('vigil')
-    .description('Explained trafficking signals from online items.')
+    .description(
+      'Explained trafficking signals from online items, and a tamper-evident chain of custody for evidence.',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
 

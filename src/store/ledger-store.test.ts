@@ -447,3 +447,21 @@ describe.each(DATABASES)('ledger store on $name', ({ open }) => {
     });
   });
 });
+
+describe('ledger store on a database that refuses writes', () => {
+  it('reports STORE_UNAVAILABLE with the engine code, and nothing is written', async () => {
+    const path = join(folder, 'read-only.db');
+    const writable = await openDatabase({ path });
+    await createLedgerStore(writable).append([new Uint8Array([1])]);
+    await writable.destroy();
+    const db = await openDatabase({ path, readonly: true });
+    try {
+      const error = await rejection(createLedgerStore(db).append([new Uint8Array([2])]));
+      expect(isVigilError(error, 'STORE_UNAVAILABLE')).toBe(true);
+      expect(isVigilError(error) && error.details).toEqual({ engine: 'SQLITE_READONLY' });
+      expect(await createLedgerStore(db).size()).toBe(1n);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

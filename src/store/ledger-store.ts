@@ -89,16 +89,21 @@ export function createLedgerStore(db: Db): LedgerStore {
       const leafHashes = leaves.map(hashLeaf);
       return serialise(async () => {
         let added: readonly StoredNode[] = [];
-        const result = await db.transaction().execute(async (trx) => {
-          const size = await growHead(trx, leaves.length);
-          const first = size - BigInt(leaves.length);
-          const { nodes } = appendLeaves(await readFrontier(trx, first), leafHashes);
-          await insertLeaves(trx, first, leaves);
-          await insertNodes(trx, nodes);
-          if (also !== undefined) await also(trx, first);
-          added = nodes;
-          return { first, size };
-        });
+        const result = await db
+          .transaction()
+          .execute(async (trx) => {
+            const size = await growHead(trx, leaves.length);
+            const first = size - BigInt(leaves.length);
+            const { nodes } = appendLeaves(await readFrontier(trx, first), leafHashes);
+            await insertLeaves(trx, first, leaves);
+            await insertNodes(trx, nodes);
+            if (also !== undefined) await also(trx, first);
+            added = nodes;
+            return { first, size };
+          })
+          .catch((error: unknown) => {
+            throw writeRefused(error);
+          });
         // Only once committed: a rolled-back append must leave nothing behind, memo included.
         for (const node of added) memo.remember(node.level, node.index, node.hash);
         if (result.size > memo.knownSize) memo.knownSize = result.size;
@@ -664,6 +669,24 @@ function minBigint(a: bigint, b: bigint): bigint {
 
 function dbIndex(value: bigint, name: string): number {
   return toDbInteger(value, name, 'PROOF_MALFORMED');
+}
+
+/**
+ * The engine refused the append (another process held the write lock past the busy timeout,
+ * the disk is full or read-only): nothing was written. VigilErrors, and errors thrown by the
+ * caller's `also`, pass through as they are.
+ */
+function writeRefused(error: unknown): unknown {
+  if (error instanceof VigilError || !(error instanceof Error) || !('code' in error)) return error;
+  const code = String(error.code);
+  if (!code.startsWith('SQLITE_') && !/^[0-9A-Z]{5}$/.test(code)) return error;
+  return new VigilError(
+    'STORE_UNAVAILABLE',
+    'The database refused to record the event, and nothing was written: it may be locked by ' +
+      'another process for too long, read-only, or out of disk space. Try again; if it persists, ' +
+      'check the data folder.',
+    { details: { engine: code }, cause: error },
+  );
 }
 
 function corrupt(message: string, details: Record<string, unknown>): VigilError {
