@@ -244,6 +244,24 @@ describe('vigil evidence and vigil verify', () => {
     expect(json.proof.length).toBeGreaterThan(0);
   });
 
+  it('writes a C2SP tlog-proof that verifies offline against the checkpoint', async () => {
+    const out = join(dir, 'entry-0.tlog-proof');
+    const run = vigil(['ledger', 'prove', '--index', '0', '--out', out]);
+    expect(run.status).toBe(0);
+    const { parseTlogProof, openCheckpoint } = await import('../src/ledger/checkpoint.js');
+    const { parseVerifierKey } = await import('../src/ledger/note.js');
+    const { hashLeaf, verifyInclusion } = await import('../src/ledger/merkle.js');
+    const proof = parseTlogProof(readFileSync(out, 'utf8'));
+    const key = parseVerifierKey(readFileSync(logKey, 'utf8').trim());
+    const { checkpoint } = openCheckpoint(proof.checkpoint, [key]);
+    const leaf = new Uint8Array(readFileSync(`${out}.json`));
+    verifyInclusion(hashLeaf(leaf), proof.index, checkpoint.size, proof.proof, checkpoint.root);
+    expect(JSON.parse(new TextDecoder().decode(leaf)).type).toBe('collected');
+    expect(vigil(['ledger', 'prove', '--index', '99999', '--out', out]).stderr).toContain(
+      '[PROOF_MALFORMED]',
+    );
+  });
+
   it('detects a rewritten log', () => {
     const copy = join(dir, 'rewritten');
     cpSync(data, copy, { recursive: true });

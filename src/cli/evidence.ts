@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { base64 } from '@scure/base';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { canonicalize } from '../ledger/canonical-json.js';
 import type { Actor } from '../ledger/custody.js';
 import {
   formatVerifierKey,
@@ -417,6 +418,32 @@ export function registerEvidenceCommands(program: Command, ctx: EvidenceCliConte
         out(
           `OK: the log grew from ${result.from.size} to ${result.to.checkpoint.size} entries without changing any of the first ${result.from.size} (consistency proof of ${result.proof.length} hashes verified).`,
         );
+      });
+    });
+
+  ledger
+    .command('prove')
+    .description(
+      'Write the inclusion proof of one log entry as a C2SP tlog-proof file (c2sp.org/tlog-proof), with the entry beside it.',
+    )
+    .requiredOption('--index <n>', 'the log entry', (value: string) => {
+      if (!/^(0|[1-9][0-9]{0,18})$/.test(value)) {
+        throw new InvalidArgumentError('expected a log entry number');
+      }
+      return BigInt(value);
+    })
+    .requiredOption(
+      '-o, --out <file>',
+      'the .tlog-proof file to write; the entry goes to FILE.json',
+    )
+    .addOption(dataDirOption(ctx))
+    .action(async (opts: Record<string, unknown>) => {
+      await withVault(ctx, opts, async (vault) => {
+        const { event, tlogProof } = await vault.proveInclusion(opts.index as bigint);
+        await writeText(opts.out as string, tlogProof);
+        // The leaf is the entry's canonical JSON (RFC 8785): written as such, it can be hashed.
+        await writeText(`${opts.out}.json`, canonicalize(event));
+        out(`Wrote ${opts.out} (entry ${opts.index}: ${event.type} by ${event.actor.id}).`);
       });
     });
 

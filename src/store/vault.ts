@@ -12,7 +12,12 @@ import { basename, extname, join } from 'node:path';
 import { hex } from '@scure/base';
 import { type BundleEvidence, planBundle } from '../ledger/bundle.js';
 import { parseCanonical } from '../ledger/canonical-json.js';
-import { type Checkpoint, openCheckpoint, signCheckpoint } from '../ledger/checkpoint.js';
+import {
+  type Checkpoint,
+  formatTlogProof,
+  openCheckpoint,
+  signCheckpoint,
+} from '../ledger/checkpoint.js';
 import {
   type Actor,
   CUSTODY_FORMAT,
@@ -119,6 +124,10 @@ export interface Vault {
     readonly evidence: number;
   }>;
   proveConsistency(oldCheckpointNote: string): Promise<ConsistencyResult>;
+  /** One entry's inclusion proof to the current checkpoint, as a C2SP tlog-proof file. */
+  proveInclusion(
+    index: bigint,
+  ): Promise<{ readonly event: CustodyEvent; readonly tlogProof: string }>;
   rotateKey(): Promise<{ previous: VerifierKey; next: VerifierKey; checkpoint: SignedCheckpoint }>;
   keys(): Promise<readonly { key: VerifierKey; createdAt: string; retiredAt: string | null }[]>;
   close(): Promise<void>;
@@ -562,6 +571,13 @@ function createVault(parts: VaultParts): Vault {
         );
       }
       return { from, to, proof };
+    },
+
+    async proveInclusion(index) {
+      const signed = await signedCheckpoint();
+      const event = decodeEvent(index, await ledger.leaf(index));
+      const proof = await ledger.inclusionProof(index, signed.checkpoint.size);
+      return { event, tlogProof: formatTlogProof({ index, proof, checkpoint: signed.note }) };
     },
 
     async rotateKey() {
