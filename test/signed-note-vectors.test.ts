@@ -34,7 +34,7 @@ import {
   signNote,
   verifyNote,
 } from '../src/ledger/note.js';
-import { type ErrorCode, } from '../src/shared/errors.js';
+import type { ErrorCode } from '../src/shared/errors.js';
 import { errorOf } from './support/errors.js';
 
 interface SigRef {

@@ -4,7 +4,7 @@ import { base64, hex } from '@scure/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf, errorOf } from '../../test/support/errors.js';
-import { type ErrorCode, } from '../shared/errors.js';
+import type { ErrorCode } from '../shared/errors.js';
 import {
   addSignatures,
   computeKeyId,
