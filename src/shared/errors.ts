@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   'CLI_USAGE',
   'OUTPUT_UNWRITABLE',
   'WORKER_FAILED',
+  // Templates and networks (analyze, cli)
+  'TEMPLATE_INDEX_INVALID',
+  'LINK_OPTIONS_INVALID',
+  'LINK_RESULTS_INVALID',
   // Canonical JSON and custody events (ledger)
   'CANONICAL_JSON_INVALID',
   'CUSTODY_EVENT_INVALID',
