@@ -28,6 +28,13 @@ export interface LinkItem {
   readonly risk: number;
 }
 
+/** What a scan worker sends back per item for linking, besides its result line. */
+export interface LinkRecord {
+  readonly item: LinkItem;
+  readonly band: 'low' | 'medium' | 'high';
+  readonly title?: string;
+}
+
 export interface TemplateSlot {
   /** What varies: a person's name, an age, a city, a price, a contact, or other text. */
   readonly kind: 'name' | 'age' | 'city' | 'price' | 'contact' | 'other';

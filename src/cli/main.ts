@@ -95,7 +95,22 @@ export function buildProgram(): Command {
     .option('--strict', 'stop at the first malformed record instead of skipping it', false)
     .option('-q, --quiet', 'no progress or summary on stderr', false)
     .option('--max-line-bytes <n>', 'longest accepted input line', integer(1024, 256 * 1024 * 1024))
-    .option('--stats <file>', 'write run statistics (items/s, peak memory) as JSON');
+    .option('--stats <file>', 'write run statistics (items/s, peak memory) as JSON')
+    .option(
+      '--link',
+      'also group near-duplicate ads into templates and link items into networks; --out is then a folder',
+      false,
+    )
+    .option(
+      '--template-threshold <jaccard>',
+      'similarity (0.05-1) from which two ads share a template',
+      positiveNumber,
+    )
+    .option(
+      '--hub-templates <n>',
+      'an identifier on ads of this many unrelated templates is a hub and links nothing',
+      integer(2, 1_000_000),
+    );
   for (const field of CSV_FIELDS) {
     scan.option(`--${field.replace('_', '-')}-column <name>`, `CSV column holding "${field}"`);
   }
@@ -120,10 +135,40 @@ export function buildProgram(): Command {
         workers: opts.workers as number,
         strict: opts.strict === true,
         quiet: opts.quiet === true,
+        ...(opts.link === true && {
+          link: {
+            ...(typeof opts.templateThreshold === 'number' && {
+              threshold: opts.templateThreshold,
+            }),
+            ...(typeof opts.hubTemplates === 'number' && { hubTemplates: opts.hubTemplates }),
+          },
+        }),
       },
       io,
     );
   });
+
+  program
+    .command('networks')
+    .description(
+      'Show the networks that "vigil scan --link" found, riskiest first, and write the network report.',
+    )
+    .argument('<dir>', 'the folder "vigil scan --link --out DIR" wrote')
+    .option('-r, --report <file>', 'write the HTML network report')
+    .option('--top <n>', 'networks to list', integer(0, 1_000_000), 20)
+    .action(async (dir: string, opts: Record<string, unknown>) => {
+      const { runNetworks } = await import('./networks.js');
+      const result = await runNetworks({
+        dir,
+        top: opts.top as number,
+        now: io.now,
+        ...(typeof opts.report === 'string' && { report: opts.report }),
+      });
+      io.stdout.write(result.lines.map((line) => `${line}\n`).join(''));
+      io.stderr.write(
+        `${result.networks.toLocaleString('en-US')} networks${typeof opts.report === 'string' ? `; report: ${opts.report}` : ''}\n`,
+      );
+    });
 
   program
     .command('calibrate')

@@ -46,7 +46,12 @@ export class ScanPool {
         if (message.type !== 'result') return;
         const task = slot.task;
         slot.task = undefined;
-        task?.resolve({ out: message.out, issues: message.issues, items: message.items });
+        task?.resolve({
+          out: message.out,
+          issues: message.issues,
+          items: message.items,
+          ...(message.links !== undefined && { links: message.links }),
+        });
         this.#dispatch();
       });
       slot.worker.on('error', (error) => this.#fail(error));

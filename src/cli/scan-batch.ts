@@ -4,8 +4,9 @@
  */
 import { analyzeItem, type Engine } from '../analyze/analyze.js';
 import { parseItem } from '../analyze/item.js';
+import type { LinkRecord } from '../analyze/link-types.js';
 import type { ScanSummary } from '../analyze/summary.js';
-import type { Item } from '../analyze/types.js';
+import type { Analysis, Item } from '../analyze/types.js';
 import type { Batch, InputIssue } from './input.js';
 
 export interface BatchResult {
@@ -13,6 +14,8 @@ export interface BatchResult {
   readonly out: string;
   readonly issues: readonly InputIssue[];
   readonly items: number;
+  /** With --link: each item's link record, in the order of the result lines. */
+  readonly links?: readonly LinkRecord[];
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -73,15 +76,22 @@ export function forEachItem(
   }
 }
 
-export function processBatch(batch: Batch, engine: Engine, summary: ScanSummary): BatchResult {
+export function processBatch(
+  batch: Batch,
+  engine: Engine,
+  summary: ScanSummary,
+  linker?: (item: Item, analysis: Analysis) => LinkRecord,
+): BatchResult {
   const parts: string[] = [];
   const issues: InputIssue[] = [];
+  const links: LinkRecord[] = [];
   forEachItem(
     batch,
     (item, _record, line) => {
       try {
         const analysis = analyzeItem(item, engine);
         summary.add(analysis, item);
+        if (linker !== undefined) links.push(linker(item, analysis));
         parts.push(JSON.stringify(analysis));
       } catch {
         // An analyser bug must not end a long scan; the record is reported, not silently lost.
@@ -93,7 +103,12 @@ export function processBatch(batch: Batch, engine: Engine, summary: ScanSummary)
     },
     issues,
   );
-  return { out: parts.length > 0 ? `${parts.join('\n')}\n` : '', issues, items: parts.length };
+  return {
+    out: parts.length > 0 ? `${parts.join('\n')}\n` : '',
+    issues,
+    items: parts.length,
+    ...(linker !== undefined && { links }),
+  };
 }
 
 function isBlank(bytes: Uint8Array, start: number, end: number): boolean {

@@ -4,9 +4,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine } from '../analyze/analyze.js';
+import type { LinkRecord } from '../analyze/link-types.js';
 import type { ScoringModel } from '../analyze/score.js';
 import { ScanSummary, type SummaryOptions } from '../analyze/summary.js';
 import type { Batch } from './input.js';
+import { createLinker, type LinkSetup } from './link.js';
 import { compileRuleSources, type RuleSource } from './rules-files.js';
 import { processBatch } from './scan-batch.js';
 
@@ -14,6 +16,8 @@ export interface WorkerSetup {
   readonly rules: readonly RuleSource[];
   readonly model: ScoringModel;
   readonly summary: SummaryOptions;
+  /** With --link: the MinHash settings shared with the main thread's template index. */
+  readonly link?: LinkSetup;
 }
 
 export type ToWorker = { type: 'batch'; seq: number; batch: Batch } | { type: 'finish' };
@@ -24,6 +28,7 @@ export type FromWorker =
       out: string;
       issues: { line: number; reason: string }[];
       items: number;
+      links?: readonly LinkRecord[];
     }
   | { type: 'summary'; summary: ReturnType<ScanSummary['toJSON']> };
 
@@ -32,9 +37,10 @@ if (port !== null) {
   const setup = workerData as WorkerSetup;
   const engine = createEngine({ rules: compileRuleSources(setup.rules), model: setup.model });
   const summary = new ScanSummary(setup.summary);
+  const linker = setup.link === undefined ? undefined : createLinker(setup.link);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'batch') {
-      const result = processBatch(message.batch, engine, summary);
+      const result = processBatch(message.batch, engine, summary, linker);
       const reply: FromWorker = {
         type: 'result',
         seq: message.seq,

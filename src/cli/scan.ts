@@ -6,7 +6,8 @@
  * per worker are in flight, so memory stays bounded whatever the input size.
  */
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { createEngine } from '../analyze/analyze.js';
 import type { ScoringModel } from '../analyze/score.js';
@@ -23,6 +24,7 @@ import {
   jsonlBatches,
   openInput,
 } from './input.js';
+import { createLinker, LinkCollector, type LinkOptions, validateLinkOptions } from './link.js';
 import { ScanPool } from './pool.js';
 import { Progress } from './progress.js';
 import { renderReportHtml } from './report-html.js';
@@ -54,6 +56,8 @@ export interface ScanOptions {
   readonly stats?: string;
   /** Print at most this many malformed-record messages (all are counted). */
   readonly maxIssueMessages?: number;
+  /** Group templates and networks; `out` is then a folder. */
+  readonly link?: LinkOptions;
 }
 
 export interface ScanIo {
@@ -89,14 +93,22 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
     ...(options.maxLineBytes !== undefined && { maxLineBytes: options.maxLineBytes }),
     ...(options.csvColumns !== undefined && { csvColumns: options.csvColumns }),
   };
-  const out = await openOutput(options.out, io.stdout);
   const inputName = options.input === undefined || options.input === '-' ? 'stdin' : options.input;
+  const linking = options.link === undefined ? undefined : await prepareLink(options, options.link);
+  const out = await openOutput(linking?.partialResults ?? options.out, io.stdout);
 
   const summary = new ScanSummary(summaryOptions);
   const pool =
     options.workers > 0
-      ? new ScanPool(options.workers, { rules: sources, model, summary: summaryOptions })
+      ? new ScanPool(options.workers, {
+          rules: sources,
+          model,
+          summary: summaryOptions,
+          ...(linking !== undefined && { link: linking.collector.setup }),
+        })
       : undefined;
+  const localLinker =
+    pool === undefined && linking !== undefined ? createLinker(linking.collector.setup) : undefined;
   const localEngine = pool === undefined ? createEngine({ rules, model }) : undefined;
   const progress = new Progress(io.stderr, !options.quiet && io.stderr.isTTY === true, io.now);
 
@@ -130,6 +142,7 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
   const writeResult = async (result: BatchResult): Promise<void> => {
     reportIssues(result.issues);
     items += result.items;
+    if (result.links !== undefined) linking?.collector.add(result.links);
     if (result.out.length > 0) await out.write(result.out);
     progress.update({ items, malformed, bytesRead, totalBytes: input.size });
   };
@@ -145,7 +158,7 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
       if (batch === undefined) continue;
       if (pool === undefined) {
         await writeResult(
-          processBatch(batch, localEngine ?? createEngine({ rules, model }), summary),
+          processBatch(batch, localEngine ?? createEngine({ rules, model }), summary, localLinker),
         );
         continue;
       }
@@ -171,6 +184,21 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
   }
   await out.close();
   summary.addMalformed(malformed);
+  let linked: { templates: number; networks: number; hubs: number } | undefined;
+  if (linking !== undefined) {
+    if (!options.quiet) io.stderr.write('Linking templates and networks…\n');
+    linked = await linking.collector.finish({
+      outDir: linking.outDir,
+      partialResults: linking.partialResults,
+      results: join(linking.outDir, 'results.jsonl'),
+      rereadInput: async function* () {
+        const again = await openInput(options.input, io.stdin);
+        yield* format === 'jsonl'
+          ? jsonlBatches(again, inputOptions)
+          : csvBatches(again, format, inputOptions);
+      },
+    });
+  }
 
   const seconds = (io.now() - started) / 1000;
   const data = summary.result();
@@ -199,8 +227,43 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
     if (malformed > printed)
       io.stderr.write(`… ${malformed - printed} more malformed records skipped\n`);
     io.stderr.write(`${describeOutcome(outcome)}\n`);
+    if (linked !== undefined && linking !== undefined) {
+      io.stderr.write(
+        `Linked: ${linked.templates.toLocaleString('en-US')} templates, ${linked.networks.toLocaleString('en-US')} networks, ${linked.hubs.toLocaleString('en-US')} hub identifiers; written to ${linking.outDir}/\n`,
+      );
+    }
   }
   return outcome;
+}
+
+/** --link writes a folder (results, templates, networks) and reads the input twice. */
+async function prepareLink(options: ScanOptions, link: LinkOptions) {
+  validateLinkOptions(link);
+  if (options.input === undefined || options.input === '-') {
+    throw new VigilError(
+      'LINK_OPTIONS_INVALID',
+      '--link reads the input twice (for the texts of templates): give an input file, not standard input.',
+    );
+  }
+  if (options.out === undefined || options.out === '-') {
+    throw new VigilError(
+      'LINK_OPTIONS_INVALID',
+      '--link writes results, templates and networks: give --out a folder.',
+    );
+  }
+  const outDir = options.out;
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    throw new VigilError('OUTPUT_UNWRITABLE', `Cannot create the folder "${outDir}".`, {
+      cause: error,
+    });
+  }
+  return {
+    outDir,
+    partialResults: join(outDir, 'results.partial.jsonl'),
+    collector: new LinkCollector(link),
+  };
 }
 
 export function describeOutcome(o: ScanOutcome): string {
