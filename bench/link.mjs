@@ -13,7 +13,12 @@
  *     the template each was written from (a staffing hub's templates differ only in their
  *     titles, so they count with all items);
  *   - templates, all items: also benign ads that share stock texts (job, rental templates);
- *   - networks: all items, against the planted group each belongs to (none for the rest).
+ *   - networks of planted trafficking networks and recruiters, of trafficking networks alone,
+ *     and of all items against the planted group each belongs to (none for the rest). Staffing
+ *     agencies are planted as the hub trap: their switchboard number is meant to be a hub and
+ *     not to link, so on all items their ads count as wrongly split;
+ *   - contamination: members of networks holding trafficking-network items that come from
+ *     anywhere else.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -82,6 +87,8 @@ async function quality(dir, out) {
   }
   const all = [...truth.keys()];
   const planted = all.filter((id) => /^(net|scam)-/.test(truth.get(id).network ?? ''));
+  const networksOnly = all.filter((id) => /^net-/.test(truth.get(id).network ?? ''));
+  const scamsOnly = all.filter((id) => /^scam-/.test(truth.get(id).network ?? ''));
   const round = (q) => ({
     precision: +q.precision.toFixed(4),
     recall: +q.recall.toFixed(4),
@@ -96,11 +103,39 @@ async function quality(dir, out) {
         (id) => truth.get(id).template,
       ),
     ),
+    templatesNetworks: round(
+      clusterQuality(
+        networksOnly,
+        (id) => template.get(id),
+        (id) => truth.get(id).template,
+      ),
+    ),
+    templatesRecruiters: round(
+      clusterQuality(
+        scamsOnly,
+        (id) => template.get(id),
+        (id) => truth.get(id).template,
+      ),
+    ),
     templatesAll: round(
       clusterQuality(
         all,
         (id) => template.get(id),
         (id) => truth.get(id).template,
+      ),
+    ),
+    networksPlanted: round(
+      clusterQuality(
+        planted,
+        (id) => network.get(id),
+        (id) => truth.get(id).network,
+      ),
+    ),
+    networksTrafficking: round(
+      clusterQuality(
+        networksOnly,
+        (id) => network.get(id),
+        (id) => truth.get(id).network,
       ),
     ),
     networks: round(
@@ -110,7 +145,36 @@ async function quality(dir, out) {
         (id) => truth.get(id).network,
       ),
     ),
+    contamination: contamination(all, truth, network),
   };
+}
+
+/**
+ * Of the items in found networks that hold planted trafficking-network items, the share that
+ * come from anywhere else (another planted group, or a benign advertiser).
+ */
+function contamination(all, truth, network) {
+  const members = new Map();
+  for (const id of all) {
+    const n = network.get(id);
+    if (n === undefined) continue;
+    const list = members.get(n) ?? [];
+    list.push(truth.get(id).network ?? '');
+    members.set(n, list);
+  }
+  let inside = 0;
+  let outside = 0;
+  for (const groups of members.values()) {
+    const counts = new Map();
+    for (const g of groups) if (g.startsWith('net-')) counts.set(g, (counts.get(g) ?? 0) + 1);
+    if (counts.size === 0) continue;
+    const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    for (const g of groups) {
+      if (g === main) inside++;
+      else outside++;
+    }
+  }
+  return +(outside / Math.max(1, inside + outside)).toFixed(4);
 }
 
 const rows = [];
@@ -146,12 +210,21 @@ console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   for (const [name, q] of [
     ['templates, planted groups', r.templatesPlanted],
+    ['templates, trafficking networks', r.templatesNetworks],
+    ['templates, scam recruiters', r.templatesRecruiters],
     ['templates, all items', r.templatesAll],
-    ['networks, all items', r.networks],
+    ['networks, planted groups', r.networksPlanted],
+    ['networks, trafficking networks', r.networksTrafficking],
+    ['networks, all items (staffing hubs split by design)', r.networks],
   ]) {
     console.log(
       `| ${r.items.toLocaleString('en-US')} | ${name} | ${q.precision} | ${q.recall} | ${q.f1} | ${q.adjustedRand} |`,
     );
   }
+}
+console.log('\n| items | members of trafficking networks from elsewhere |');
+console.log('|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.items.toLocaleString('en-US')} | ${(r.contamination * 100).toFixed(2)}% |`);
 }
 console.log(JSON.stringify({ bench: 'link', rows }));

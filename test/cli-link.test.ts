@@ -89,8 +89,10 @@ describe('vigil scan --link on the synthetic corpus', () => {
       (id) => truth.get(id)?.template,
     );
     expect(templates.f1).toBeGreaterThanOrEqual(0.9);
+    // Networks of the same planted groups; staffing agencies are the hub trap (their
+    // switchboard is meant not to link), so they are left out here.
     const networks = clusterQuality(
-      [...truth.keys()],
+      planted,
       (id) => results.get(id)?.network,
       (id) => truth.get(id)?.network,
     );

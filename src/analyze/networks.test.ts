@@ -310,7 +310,8 @@ describe('buildNetworks: determinism', () => {
   it('matches a slow reference implementation of the hub rule', () => {
     fc.assert(
       fc.property(randomInput, fc.integer({ min: 2, max: 5 }), (source, hubTemplates) => {
-        expect(partition(source, { hubTemplates })).toEqual(
+        // The reference knows the hub rule only: generic-template splitting is switched off.
+        expect(partition(source, { hubTemplates, templateGroups: 1e9 })).toEqual(
           referencePartition(source, hubTemplates),
         );
       }),
@@ -573,5 +574,60 @@ describe('buildNetworks on the synthetic corpus', () => {
     const result = buildNetworks({ ...corpus, items });
     expect(result.hubs.map((h) => h.identifier)).toEqual([support]);
     expectPlantedGroupsRecovered(result, corpus.planted);
+  });
+});
+
+describe('buildNetworks: generic templates', () => {
+  const ad = (id: string, identifiers: string[]): LinkItem => ({
+    id,
+    signature: new Uint32Array(0),
+    identifiers,
+    phoneCountries: [],
+    phoneAreas: [],
+    thirdPerson: false,
+    prices: [],
+    risk: 0.1,
+  });
+
+  it('does not let stock text written by unrelated advertisers join them', () => {
+    // One near-duplicate rental text used by four landlords, each with their own email, and a
+    // network whose template spans two phones that another ad links.
+    const items = [
+      ad('r1', ['email:a@example.test']),
+      ad('r2', ['email:a@example.test']),
+      ad('r3', ['email:b@example.test']),
+      ad('r4', ['email:c@example.test']),
+      ad('r5', ['email:d@example.test']),
+      ad('r6', []),
+      ad('n1', ['phone:+12125550101']),
+      ad('n2', ['phone:+12125550102']),
+      ad('n3', []),
+    ];
+    const templates = new Map(
+      items.map((item) => [item.id, item.id.startsWith('r') ? 'rent' : 'net']),
+    );
+    const { networks } = buildNetworks({ items, templateOf: (id) => templates.get(id) });
+    const members = networks.map((n) => [...n.members].sort());
+    expect(members).toContainEqual(['r1', 'r2']);
+    expect(members.flat()).not.toContain('r3');
+    expect(members.flat()).not.toContain('r6');
+    // Two contact groups stay under the default threshold of three: the template links them.
+    expect(members).toContainEqual(['n1', 'n2', 'n3']);
+    // A lower threshold treats the network's text as generic too.
+    const strict = buildNetworks(
+      { items, templateOf: (id) => templates.get(id) },
+      { templateGroups: 2 },
+    );
+    expect(strict.networks.map((n) => [...n.members].sort())).not.toContainEqual([
+      'n1',
+      'n2',
+      'n3',
+    ]);
+  });
+
+  it('refuses a threshold below two', () => {
+    expect(() =>
+      buildNetworks({ items: [], templateOf: () => undefined }, { templateGroups: 1 }),
+    ).toThrow(/template groups/);
   });
 });

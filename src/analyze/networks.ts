@@ -46,6 +46,17 @@ export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 export const DEFAULT_HUB_TEMPLATES = 6;
 
 /**
+ * Three. A template is text, and near-duplicate text is also written by people who have
+ * nothing to do with each other: stock phrasings of rentals, job ads, agencies. When the
+ * members of one template carry contacts that fall into this many separate groups (contacts
+ * linked by nothing else), the text is treated as generic: it links each group's own members
+ * only, not the groups together. On the synthetic corpus (100,000 items), every planted
+ * network's template fell into one or two contact groups, and the near-duplicate texts of
+ * unrelated benign advertisers into up to hundreds.
+ */
+export const DEFAULT_TEMPLATE_GROUPS = 3;
+
+/**
  * Registrable domains of platforms that many unrelated people link to: a `url:` identifier
  * keeps only the registrable domain, so "onlyfans.com/anna" and "onlyfans.com/bea" both become
  * `url:onlyfans.com` and must not link. Only a personal domain (someone's own site) says who is
@@ -99,6 +110,12 @@ export interface NetworkOptions {
    * reported but links nothing. Default DEFAULT_HUB_TEMPLATES; a whole number of at least 2.
    */
   readonly hubTemplates?: number;
+  /**
+   * A template whose members' contacts fall into at least this many otherwise unlinked groups
+   * is generic text: it links only members that share a contact group. Default
+   * DEFAULT_TEMPLATE_GROUPS; a whole number of at least 2.
+   */
+  readonly templateGroups?: number;
   /** Identifier kinds that link; default all of IDENTIFIER_KINDS. Other identifiers are ignored. */
   readonly kinds?: readonly IdentifierKind[];
   /**
@@ -110,6 +127,7 @@ export interface NetworkOptions {
 
 interface Settings {
   readonly hubTemplates: number;
+  readonly templateGroups: number;
   readonly prefixes: readonly string[];
   readonly sharedUrls: ReadonlySet<string>;
 }
@@ -128,6 +146,14 @@ function settingsOf(options: NetworkOptions): Settings {
       'hubTemplates',
       options.hubTemplates,
       `The hub threshold (hub templates) must be a whole number of at least 2; got ${String(options.hubTemplates)}.`,
+    );
+  }
+  const templateGroups = options.templateGroups ?? DEFAULT_TEMPLATE_GROUPS;
+  if (!Number.isSafeInteger(templateGroups) || templateGroups < 2) {
+    throw invalidOption(
+      'templateGroups',
+      options.templateGroups,
+      `The generic-template threshold (template groups) must be a whole number of at least 2; got ${String(options.templateGroups)}.`,
     );
   }
   const kinds = options.kinds ?? IDENTIFIER_KINDS;
@@ -150,7 +176,7 @@ function settingsOf(options: NetworkOptions): Settings {
   const sharedUrls = new Set(
     [...SHARED_DOMAINS, ...domains].map((d) => `url:${d.trim().toLowerCase()}`),
   );
-  return { hubTemplates, prefixes: kinds.map((k) => `${k}:`), sharedUrls };
+  return { hubTemplates, templateGroups, prefixes: kinds.map((k) => `${k}:`), sharedUrls };
 }
 
 function links(identifier: string, settings: Settings): boolean {
@@ -367,7 +393,57 @@ function templatesOf(
   return { of, names: interner.names };
 }
 
-/** Step 1: items written from one template are one group. */
+/**
+ * Step 0: the templates that link. Members' contacts are grouped by every linking identifier
+ * (no hub rule here: an agency's switchboard must keep its own ads together); a template whose
+ * members fall into `templateGroups` or more groups is generic text, and is split into one
+ * template per contact group. Members of a generic template without any contact stay alone:
+ * nothing but common text ties them to anyone.
+ */
+function linkingTemplates(
+  templates: Templates,
+  index: IdentifierIndex,
+  n: number,
+  threshold: number,
+): Templates {
+  const contacts = new UnionFind(n);
+  const hasContact = new Uint8Array(n);
+  for (let k = 0; k < index.names.length; k++) {
+    if (index.linking[k] !== 1) continue;
+    unionItemsOf(index, k, contacts);
+    for (let o = index.start[k] as number; o < (index.start[k + 1] as number); o++) {
+      hasContact[index.items[o] as number] = 1;
+    }
+  }
+  // Distinct contact groups per template, counted up to the threshold.
+  const groups = new Int32Array(templates.names.length);
+  const lastSeen = new Map<number, number>();
+  const order = Array.from({ length: n }, (_, i) => i).filter(
+    (i) => (templates.of[i] as number) >= 0 && hasContact[i] === 1,
+  );
+  order.sort((a, b) => (templates.of[a] as number) - (templates.of[b] as number));
+  for (const i of order) {
+    const t = templates.of[i] as number;
+    const root = contacts.find(i);
+    if (lastSeen.get(root) === t) continue;
+    lastSeen.set(root, t);
+    groups[t] = (groups[t] as number) + 1;
+  }
+  const interner = new Interner();
+  const of = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = templates.of[i] as number;
+    if (t < 0) of[i] = -1;
+    else if ((groups[t] as number) < threshold)
+      of[i] = interner.intern(templates.names[t] as string);
+    else if (hasContact[i] === 1) {
+      of[i] = interner.intern(`${templates.names[t]}\u0000${contacts.find(i)}`);
+    } else of[i] = -1;
+  }
+  return { of, names: interner.names };
+}
+
+/** Step 1: items written from one (linking) template are one group. */
 function unionTemplates(templates: Templates, uf: UnionFind): void {
   const first = new Int32Array(templates.names.length).fill(-1);
   for (let i = 0; i < templates.of.length; i++) {
@@ -464,10 +540,10 @@ export function buildNetworks(input: NetworkInput, options: NetworkOptions = {})
   const { items } = input;
   const uf = new UnionFind(items.length);
   const templates = templatesOf(items, input.templateOf);
-  unionTemplates(templates, uf);
+  const index = indexIdentifiers(items, settings);
+  unionTemplates(linkingTemplates(templates, index, items.length, settings.templateGroups), uf);
   const templateGroup = new Int32Array(items.length);
   for (let i = 0; i < items.length; i++) templateGroup[i] = uf.find(i);
-  const index = indexIdentifiers(items, settings);
   const counter = new GroupCounter(items.length);
   const hubIds = linkIdentifiers(index, uf, counter, settings.hubTemplates);
   const hubs = hubIds.map((k): Hub => {

@@ -16,7 +16,11 @@ import type { Readable } from 'node:stream';
 import { linkItemOf } from '../analyze/link-item.js';
 import type { LinkItem, LinkRecord, Network, Template } from '../analyze/link-types.js';
 import { createMinHasher, type MinHasher, shingleHashes } from '../analyze/minhash.js';
-import { buildNetworks } from '../analyze/networks.js';
+import {
+  buildNetworks,
+  DEFAULT_HUB_TEMPLATES,
+  DEFAULT_TEMPLATE_GROUPS,
+} from '../analyze/networks.js';
 import { foldText } from '../analyze/normalize.js';
 import { createTemplateIndex, type TemplateIndex } from '../analyze/template-index.js';
 import { type TemplateMember, templateText } from '../analyze/template-text.js';
@@ -30,6 +34,8 @@ export interface LinkOptions {
   readonly threshold?: number;
   /** Distinct templates from which a shared identifier is a hub (links nothing). */
   readonly hubTemplates?: number;
+  /** Separate contact groups from which a template's text is generic (links within groups). */
+  readonly templateGroups?: number;
 }
 
 /** Settings the workers and the main thread must share so that signatures compare. */
@@ -67,7 +73,13 @@ export function linkSetupOf(index: TemplateIndex): LinkSetup {
 }
 
 export function validateLinkOptions(options: LinkOptions): void {
-  const { threshold, hubTemplates } = options;
+  const { threshold, hubTemplates, templateGroups } = options;
+  if (templateGroups !== undefined && !(Number.isInteger(templateGroups) && templateGroups >= 2)) {
+    throw new VigilError(
+      'LINK_OPTIONS_INVALID',
+      '--template-groups must be a whole number of at least 2.',
+    );
+  }
   if (threshold !== undefined && !(threshold >= 0.05 && threshold <= 1)) {
     throw new VigilError(
       'LINK_OPTIONS_INVALID',
@@ -163,7 +175,12 @@ export class LinkCollector {
         templateOf: (id) => this.index.templateOf(id),
         slotValues: (id) => nameValues.get(id),
       },
-      this.options.hubTemplates === undefined ? {} : { hubTemplates: this.options.hubTemplates },
+      {
+        ...(this.options.hubTemplates !== undefined && { hubTemplates: this.options.hubTemplates }),
+        ...(this.options.templateGroups !== undefined && {
+          templateGroups: this.options.templateGroups,
+        }),
+      },
     );
 
     await writeLines(
@@ -191,9 +208,8 @@ export class LinkCollector {
         options: {
           threshold: options.threshold,
           permutations: options.permutations,
-          ...(this.options.hubTemplates !== undefined && {
-            hubTemplates: this.options.hubTemplates,
-          }),
+          hubTemplates: this.options.hubTemplates ?? DEFAULT_HUB_TEMPLATES,
+          templateGroups: this.options.templateGroups ?? DEFAULT_TEMPLATE_GROUPS,
         },
       }),
     ]);

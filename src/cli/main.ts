@@ -110,6 +110,11 @@ export function buildProgram(): Command {
       '--hub-templates <n>',
       'an identifier on ads of this many unrelated templates is a hub and links nothing',
       integer(2, 1_000_000),
+    )
+    .option(
+      '--template-groups <n>',
+      'a template whose ads carry this many unrelated contact groups is generic text and does not join them',
+      integer(2, 1_000_000),
     );
   for (const field of CSV_FIELDS) {
     scan.option(`--${field.replace('_', '-')}-column <name>`, `CSV column holding "${field}"`);
@@ -141,6 +146,9 @@ export function buildProgram(): Command {
               threshold: opts.templateThreshold,
             }),
             ...(typeof opts.hubTemplates === 'number' && { hubTemplates: opts.hubTemplates }),
+            ...(typeof opts.templateGroups === 'number' && {
+              templateGroups: opts.templateGroups,
+            }),
           },
         }),
       },
