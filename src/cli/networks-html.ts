@@ -12,6 +12,7 @@ import type { Network, NetworkFeatures, Template, TemplateSlot } from '../analyz
 import { DEFAULT_BANDS } from '../analyze/score.js';
 import type { Band } from '../analyze/types.js';
 import { esc } from '../shared/html.js';
+import { BASE_CSS } from './report-style.js';
 
 export interface NetworkReportItem {
   readonly id: string;
@@ -1039,44 +1040,15 @@ function fmtDays(days: number | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // Style: the scan report's design (report-html.ts), plus what networks need.
 
-const CSS = `
-:root{--fg:#1d2433;--muted:#5a6478;--line:#dfe3ea;--bg:#fff;--soft:#f5f7fa;
---high:#b42318;--high-bg:#fef3f2;--medium:#b54708;--medium-bg:#fffaeb;--low:#067647;--low-bg:#ecfdf3;
---mark:#fff1a8;--accent:#1f4fa3}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);
-font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
-main{max-width:1120px;margin:0 auto;padding:28px 20px 48px}
-h1{font-size:1.7rem;margin:0 0 8px;letter-spacing:-.01em}
-h2{font-size:1.2rem;margin:36px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
-h2 .count{font-weight:400;color:var(--muted);font-size:.9rem}
+const CSS = `${BASE_CSS}
 h3{font-size:1rem;margin:18px 0 6px}
-code{font:.86em/1.3 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-a{color:var(--accent)}
-.meta{color:var(--muted);margin:0}
-dl.meta{display:flex;flex-wrap:wrap;gap:4px 22px;margin:0 0 18px}
-dl.meta div{display:flex;gap:6px}dl.meta dt{font-weight:600}dl.meta dd{margin:0;overflow-wrap:anywhere}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:var(--soft)}
-.card .num{font-size:1.5rem;font-weight:650;font-variant-numeric:tabular-nums}
-.card .label{color:var(--muted);font-size:.88rem}.card .note{font-size:.82rem;color:var(--muted)}
 .options ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:4px 22px;font-size:.9rem}
 .explain-box{margin-top:14px;font-size:.9rem;background:var(--soft);border:1px solid var(--line);border-radius:8px;padding:4px 14px}
 .explain-box p{margin:8px 0}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;background:var(--soft)}
-tbody tr:nth-child(even){background:#fafbfc}
-.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .nowrap{white-space:nowrap}
 td.title{overflow-wrap:anywhere;max-width:420px}
 .sub{margin:0 0 6px;color:var(--muted);font-size:.84rem}
-.empty{color:var(--muted);font-style:italic}
 .more{color:var(--muted);font-size:.88rem;margin:6px 0 0}
-.badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:.82rem;font-weight:650;white-space:nowrap;font-variant-numeric:tabular-nums}
-.badge.high{background:var(--high-bg);color:var(--high)}.badge.medium{background:var(--medium-bg);color:var(--medium)}.badge.low{background:var(--low-bg);color:var(--low)}
 .network{border:1px solid var(--line);border-left:5px solid var(--low);border-radius:8px;padding:4px 18px 16px;margin:28px 0}
 .network.high{border-left-color:var(--high)}.network.medium{border-left-color:var(--medium)}
 .nethead{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap;border-bottom:1px solid var(--line);margin:12px 0 8px}
@@ -1091,7 +1063,6 @@ svg.circuit text{font:12px system-ui,sans-serif;fill:var(--fg)}
 svg.circuit .city{font-weight:650;font-size:13px}
 svg.circuit .date,svg.circuit .ord{fill:var(--muted);font-size:11px}
 svg .arrow{fill:none;stroke:#98a2b3;stroke-width:1.5}
-svg .axis{stroke:#98a2b3;stroke-width:1}
 .circuit-text{font-size:.86rem;color:var(--muted);margin:4px 0 0;overflow-wrap:anywhere}
 .circuit-text .sep{color:#98a2b3}
 .tpl{margin:0 0 12px}
@@ -1102,7 +1073,6 @@ svg .axis{stroke:#98a2b3;stroke-width:1}
 .slot.city{background:#ecfdf3;border-color:#75e0a7}.slot.price{background:#fffaeb;border-color:#fdb022}
 .slot.contact{background:#eff4ff;border-color:#84adff}.slot.other{background:#f2f4f7;border-color:#d0d5dd}
 .slotvalues{list-style:none;padding:0;margin:6px 0 0;font-size:.86rem;display:flex;flex-direction:column;gap:2px}
-.gap{color:var(--muted)}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin:0 5px 0 8px;vertical-align:baseline;border:1px solid rgba(0,0,0,.25)}
 .sq{display:inline-block;width:9px;height:9px;margin:0 5px 0 8px;vertical-align:baseline}
 table.idents tr.hub del{color:var(--muted)}
@@ -1112,10 +1082,6 @@ svg.graph .edges line{stroke:#98a2b3;stroke-opacity:.55;stroke-width:1}
 svg.graph .gi{stroke-width:1.2}svg.graph .gi.low{stroke:var(--low)}svg.graph .gi.medium{stroke:var(--medium);stroke-width:1.8}svg.graph .gi.high{stroke:var(--high);stroke-width:2.4}
 svg.graph .gid{stroke:#fff;stroke-width:1}
 svg.graph .glabel{font:10px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:var(--fg);paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
-.legend{color:var(--muted);font-size:.86rem}
-footer{margin-top:40px;color:var(--muted);font-size:.84rem;border-top:1px solid var(--line);padding-top:10px}
-@media (max-width:600px){main{padding:16px 12px}.cards{grid-template-columns:repeat(2,1fr)}}
-@media print{body{font-size:10.5pt}main{max-width:none;padding:0}
 .card,.tpltext,th,.explain-box{background:none!important}
 .network{border:0;border-left:3px solid var(--low);padding:0 0 0 10px;break-before:page}
 a{color:inherit;text-decoration:none}.nethead .up{display:none}

@@ -8,6 +8,7 @@ import { DEFAULT_BANDS } from '../analyze/score.js';
 import type { IdentifierKind, RuleStat, ScanReportData, TopItem } from '../analyze/summary.js';
 import type { Band, Field } from '../analyze/types.js';
 import { esc } from '../shared/html.js';
+import { BASE_CSS } from './report-style.js';
 
 export interface ReportMeta {
   readonly generatedAt: string;
@@ -425,55 +426,24 @@ function fmtDuration(ms: number): string {
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
 
-const CSS = `
-:root{--fg:#1d2433;--muted:#5a6478;--line:#dfe3ea;--bg:#fff;--soft:#f5f7fa;
---high:#b42318;--high-bg:#fef3f2;--medium:#b54708;--medium-bg:#fffaeb;--low:#067647;--low-bg:#ecfdf3;
---mark:#fff1a8;--accent:#1f4fa3}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);
-font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
-main{max-width:1120px;margin:0 auto;padding:28px 20px 48px}
-h1{font-size:1.7rem;margin:0 0 8px;letter-spacing:-.01em}
-h2{font-size:1.2rem;margin:36px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
-h2 .count{font-weight:400;color:var(--muted);font-size:.9rem}
+const CSS = `${BASE_CSS}
 h3{font-size:1rem;margin:0}
-code{font:.86em/1.3 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-a{color:var(--accent)}
-.meta{color:var(--muted);margin:0}
-dl.meta{display:flex;flex-wrap:wrap;gap:4px 22px;margin:0 0 18px}
-dl.meta div{display:flex;gap:6px}dl.meta dt{font-weight:600}dl.meta dd{margin:0;overflow-wrap:anywhere}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:var(--soft)}
-.card .num{font-size:1.5rem;font-weight:650;font-variant-numeric:tabular-nums}
-.card .label{color:var(--muted);font-size:.88rem}.card .note{font-size:.82rem;color:var(--muted)}
 .card.high{background:var(--high-bg);border-color:#f4c7c3}.card.high .num{color:var(--high)}
 .card.medium{background:var(--medium-bg);border-color:#f5d9a8}.card.medium .num{color:var(--medium)}
 .card.low{background:var(--low-bg);border-color:#b7e4c7}.card.low .num{color:var(--low)}
 .card.warn .num{color:var(--medium)}
 svg.histogram{width:100%;max-width:760px;height:auto;display:block}
 svg.histogram text{font:11px system-ui,sans-serif;fill:var(--muted)}
-svg .axis{stroke:#98a2b3;stroke-width:1}
 .bar.low{fill:#3f9f6e}.bar.medium{fill:#e0912f}.bar.high{fill:#c83a2c}
-.legend{color:var(--muted);font-size:.86rem}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:baseline}
 .swatch.low{background:#3f9f6e}.swatch.medium{background:#e0912f}.swatch.high{background:#c83a2c}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-weight:600;background:var(--soft)}
-tbody tr:nth-child(even){background:#fafbfc}
-.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.cite{font-size:.84rem;overflow-wrap:anywhere;max-width:320px}
 .idgrid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:18px}
 .idtable h3{margin-bottom:2px}.sub{margin:0 0 6px;color:var(--muted);font-size:.84rem}
-.empty{color:var(--muted);font-style:italic}
 .item{border:1px solid var(--line);border-left:5px solid var(--low);border-radius:8px;padding:14px 16px;margin:0 0 14px;break-inside:avoid}
 .item.high{border-left-color:var(--high)}.item.medium{border-left-color:var(--medium)}
 .item .head{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
 .item h3{overflow-wrap:anywhere}
-.badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:.82rem;font-weight:650;white-space:nowrap;font-variant-numeric:tabular-nums}
-.badge.high{background:var(--high-bg);color:var(--high)}.badge.medium{background:var(--medium-bg);color:var(--medium)}.badge.low{background:var(--low-bg);color:var(--low)}
 .item .meta{font-size:.86rem;margin-top:4px}
 .url{font:.82rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted);margin:2px 0 0;overflow-wrap:anywhere}
 .explain{margin:8px 0}
@@ -483,10 +453,6 @@ td.cite{font-size:.84rem;overflow-wrap:anywhere;max-width:320px}
 .indicators .cat{color:var(--muted)}
 .body{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--soft);border-radius:6px;padding:10px 12px;font-size:.92rem;max-width:80ch}
 mark{background:var(--mark);color:inherit;border-bottom:2px solid #d4a900;border-radius:2px;padding:0 1px}
-.gap{color:var(--muted)}
-footer{margin-top:40px;color:var(--muted);font-size:.84rem;border-top:1px solid var(--line);padding-top:10px}
-@media (max-width:600px){main{padding:16px 12px}.cards{grid-template-columns:repeat(2,1fr)}}
-@media print{body{font-size:10.5pt}main{max-width:none;padding:0}
 .card,.body,th,.indicators li{background:none!important}
 .item{border-left-width:3px}a{color:inherit;text-decoration:none}
 mark{background:none;border-bottom:2px solid #000}
