@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../shared/errors.js';
 import type { TemplatePart, TemplateSlot } from './link-types.js';
-import { type TemplateMember, type TemplateTextResult, templateText } from './template-text.js';
+import {
+  SPACED_WORD,
+  type TemplateMember,
+  type TemplateTextResult,
+  templateText,
+} from './template-text.js';
 
 // All texts are synthetic.
 
@@ -389,6 +394,24 @@ describe('templateText: properties', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('word splitting for scripts with spaces', () => {
+  it('finds the same words as Intl.Segmenter (UAX #29)', () => {
+    const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+    const text = fc.string({
+      unit: fc.constantFrom(..."aBc12 .,:;'!-é_\u2019".split('')),
+      maxLength: 16,
+    });
+    fc.assert(
+      fc.property(text, (s) => {
+        const ours = [...s.matchAll(SPACED_WORD)].map((m) => m[0]);
+        const icu = [...segmenter.segment(s)].map((x) => x.segment).filter((x) => !/^\s+$/.test(x));
+        expect(ours).toEqual(icu);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

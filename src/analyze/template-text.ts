@@ -245,12 +245,13 @@ const PHONE_DIGITS = 7;
 const UNSPACED =
   /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Tibetan}]/u;
 /**
- * A word as Unicode word boundaries (UAX #29) cut text with spaces: letters, marks and digits
- * together ("24h"), joined across an apostrophe, period or colon between letters ("don't",
- * "U.S") and a period or comma between digits ("1.350"); any other non-space character alone.
+ * A word as Unicode word boundaries (UAX #29) cut text with spaces: letters, marks, digits and
+ * underscores together ("24h"); an apostrophe, period or colon joins letters ("don't", "U.S"),
+ * and an apostrophe, period, comma or semicolon joins digits ("1.350"); any other non-space
+ * character stands alone. A test checks it against Intl.Segmenter.
  */
-const SPACED_WORD =
-  /[\p{L}\p{M}\p{N}_]+(?:(?:['.:\u2019](?=[\p{L}\p{M}])|[.,](?=\p{N}))[\p{L}\p{M}\p{N}_]+)*|[^\s\p{L}\p{M}\p{N}_]/gu;
+export const SPACED_WORD =
+  /[\p{L}\p{M}\p{N}_]+(?:(?:(?<=[\p{L}\p{M}])[':.\u2019](?=[\p{L}\p{M}])|(?<=\p{N})[.,'\u2019;](?=\p{N}))[\p{L}\p{M}\p{N}_]+)*|[^\s\p{L}\p{M}\p{N}_]/gu;
 const BLANK = /^\s+$/u;
 const DIGIT = /\d/g;
 const APOSTROPHES = /[\u2018\u2019\u02bc`\u00b4]/gu;
