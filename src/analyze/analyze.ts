@@ -40,7 +40,11 @@ export function itemDoc(item: Item): Doc {
 }
 
 export function analyzeItem(item: Item, engine: Engine): Analysis {
-  const doc = itemDoc(item);
+  return analyzeDoc(item, itemDoc(item), engine);
+}
+
+/** analyzeItem for a caller that needs the item's document too (linking reads its folded text). */
+export function analyzeDoc(item: Item, doc: Doc, engine: Engine): Analysis {
   const entities = extractEntities(doc);
   const features = computeFeatures(doc, entities, mentionsPlatforms(doc));
   const fired = evaluateRules(engine.rules, doc, entities, features);

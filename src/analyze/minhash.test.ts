@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isVigilError } from '../shared/errors.js';
+import { errorOf } from '../../test/support/errors.js';
 import {
   createMinHasher,
   DEFAULT_PERMUTATIONS,
@@ -16,13 +16,7 @@ const P = 2 ** 31 - 1;
 const shingles = (text: string): Uint32Array => shingleHashes(foldText(text).text);
 
 function expectInvalid(run: () => unknown): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isVigilError(caught, 'TEMPLATE_INDEX_INVALID')).toBe(true);
+  expect(errorOf(run)?.code).toBe('TEMPLATE_INDEX_INVALID');
 }
 
 /** Two sets of `size` random 32-bit values sharing `shared` of them. */

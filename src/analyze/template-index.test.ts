@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/support/errors.js';
 import { generateCorpus } from '../corpus/index.js';
-import { isVigilError } from '../shared/errors.js';
 import { createMinHasher, shingleHashes } from './minhash.js';
 import { foldText } from './normalize.js';
 import {
@@ -16,13 +16,7 @@ const hasher = createMinHasher();
 const sign = (text: string): Uint32Array => hasher.signature(shingleHashes(foldText(text).text));
 
 function expectInvalid(run: () => unknown): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isVigilError(caught, 'TEMPLATE_INDEX_INVALID')).toBe(true);
+  expect(errorOf(run)?.code).toBe('TEMPLATE_INDEX_INVALID');
 }
 
 /** Byte equality without the cost of a deep comparison of every element. */

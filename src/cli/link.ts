@@ -21,7 +21,6 @@ import {
   DEFAULT_HUB_TEMPLATES,
   DEFAULT_TEMPLATE_GROUPS,
 } from '../analyze/networks.js';
-import { foldText } from '../analyze/normalize.js';
 import { createTemplateIndex, type TemplateIndex } from '../analyze/template-index.js';
 import { type TemplateMember, templateText } from '../analyze/template-text.js';
 import type { Analysis, Band, Item } from '../analyze/types.js';
@@ -54,12 +53,16 @@ const TEXT_TOKENS = 160;
 const DESCRIBED_MEMBERS = 200;
 const TITLE_CHARS = 160;
 
-export function createLinker(setup: LinkSetup): (item: Item, analysis: Analysis) => LinkRecord {
+/**
+ * The worker's half of linking. `foldedText` is the item document's folded text, so that
+ * disguised copies (look-alike letters, styled text) shingle alike without folding again.
+ */
+export function createLinker(
+  setup: LinkSetup,
+): (item: Item, analysis: Analysis, foldedText: string) => LinkRecord {
   const hasher: MinHasher = createMinHasher(setup);
-  return (item, analysis) => {
-    // Shingled folded, so that disguised copies (look-alike letters, styled text) match.
-    const text = foldText(`${item.title ?? ''}\n\n${item.body ?? ''}`).text;
-    const signature = hasher.signature(shingleHashes(text));
+  return (item, analysis, foldedText) => {
+    const signature = hasher.signature(shingleHashes(foldedText));
     return {
       item: linkItemOf(item, analysis, signature),
       band: analysis.band,

@@ -8,11 +8,13 @@
  * The renderer is a pure function of its input: no clock, no randomness. The graph layout is
  * a force-directed layout seeded from the network id, so the same data gives the same bytes.
  */
+
+import { mulberry32 } from '../analyze/calibrate.js';
 import type { Network, NetworkFeatures, Template, TemplateSlot } from '../analyze/link-types.js';
 import { DEFAULT_BANDS } from '../analyze/score.js';
 import type { Band } from '../analyze/types.js';
 import { esc } from '../shared/html.js';
-import { BASE_CSS } from './report-style.js';
+import { BASE_CSS, fmtInt, pct } from './report-style.js';
 
 export interface NetworkReportItem {
   readonly id: string;
@@ -933,17 +935,6 @@ function fnv1a(text: string): number {
   return h;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
@@ -1011,17 +1002,6 @@ function f1(x: number): string {
 
 function fmtRisk(r: number): string {
   return Number.isFinite(r) ? r.toFixed(2) : '–';
-}
-
-function fmtInt(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function pct(part: number, whole: number): string {
-  if (whole <= 0) return '–';
-  const p = (100 * part) / whole;
-  return `${p > 0 && p < 0.1 ? '< 0.1' : p.toFixed(1)}%`;
 }
 
 function fmtShare(share: number): string {

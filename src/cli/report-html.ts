@@ -8,7 +8,7 @@ import { DEFAULT_BANDS } from '../analyze/score.js';
 import type { IdentifierKind, RuleStat, ScanReportData, TopItem } from '../analyze/summary.js';
 import type { Band, Field } from '../analyze/types.js';
 import { esc } from '../shared/html.js';
-import { BASE_CSS } from './report-style.js';
+import { BASE_CSS, fmtInt, pct } from './report-style.js';
 
 export interface ReportMeta {
   readonly generatedAt: string;
@@ -402,16 +402,6 @@ function citation(value: string): string {
     return `<a href="${esc(value)}" rel="noreferrer noopener">${esc(value)}</a>`;
   }
   return esc(value);
-}
-
-function fmtInt(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function pct(part: number, whole: number): string {
-  if (whole <= 0) return '–';
-  const p = (100 * part) / whole;
-  return `${p > 0 && p < 0.1 ? '< 0.1' : p.toFixed(1)}%`;
 }
 
 function signed(w: number): string {

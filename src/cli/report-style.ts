@@ -1,7 +1,22 @@
 /**
- * The look Vigil's HTML reports share (the scan report and the network report): colours,
- * type, layout, cards, tables. Each report adds its own rules after these.
+ * What Vigil's HTML reports share (the scan report and the network report): the look —
+ * colours, type, layout, cards, tables; each report adds its own rules after these — and how
+ * numbers are written.
  */
+
+/** A whole number with thousands separators; '–' when not a number. */
+export function fmtInt(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** part / whole as a percentage with one decimal; '< 0.1%' for a tiny non-zero share. */
+export function pct(part: number, whole: number): string {
+  if (whole <= 0) return '–';
+  const p = (100 * part) / whole;
+  return `${p > 0 && p < 0.1 ? '< 0.1' : p.toFixed(1)}%`;
+}
+
 export const BASE_CSS = `
 :root{--fg:#1d2433;--muted:#5a6478;--line:#dfe3ea;--bg:#fff;--soft:#f5f7fa;
 --high:#b42318;--high-bg:#fef3f2;--medium:#b54708;--medium-bg:#fffaeb;--low:#067647;--low-bg:#ecfdf3;

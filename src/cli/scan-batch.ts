@@ -2,7 +2,7 @@
  * One batch of input through the analysis: decode, parse, validate, analyse, serialise. Runs
  * inside a worker thread, or in the main thread with --workers 0.
  */
-import { analyzeItem, type Engine } from '../analyze/analyze.js';
+import { analyzeDoc, type Engine, itemDoc } from '../analyze/analyze.js';
 import { parseItem } from '../analyze/item.js';
 import type { LinkRecord } from '../analyze/link-types.js';
 import type { ScanSummary } from '../analyze/summary.js';
@@ -80,7 +80,7 @@ export function processBatch(
   batch: Batch,
   engine: Engine,
   summary: ScanSummary,
-  linker?: (item: Item, analysis: Analysis) => LinkRecord,
+  linker?: (item: Item, analysis: Analysis, foldedText: string) => LinkRecord,
 ): BatchResult {
   const parts: string[] = [];
   const issues: InputIssue[] = [];
@@ -89,9 +89,11 @@ export function processBatch(
     batch,
     (item, _record, line) => {
       try {
-        const analysis = analyzeItem(item, engine);
+        // The document is made once: linking shingles the same folded text the analysis read.
+        const doc = itemDoc(item);
+        const analysis = analyzeDoc(item, doc, engine);
         summary.add(analysis, item);
-        if (linker !== undefined) links.push(linker(item, analysis));
+        if (linker !== undefined) links.push(linker(item, analysis, doc.folded.text));
         parts.push(JSON.stringify(analysis));
       } catch {
         // An analyser bug must not end a long scan; the record is reported, not silently lost.

@@ -26,14 +26,19 @@ export async function assertFreeTarget(path: string): Promise<void> {
   );
 }
 
+/** A temporary name beside a free destination: a bundle is written there, then renamed. */
+async function stagingFor(out: string): Promise<string> {
+  await assertFreeTarget(out);
+  return `${out}.partial-${randomBytes(4).toString('hex')}`;
+}
+
 /** Writes the bundle folder under a temporary name, then renames it: never half a bundle. */
 export async function writeBundleFolder(
   planned: PlannedBundle,
   blobs: BlobStore,
   out: string,
 ): Promise<void> {
-  await assertFreeTarget(out);
-  const staging = `${out}.partial-${randomBytes(4).toString('hex')}`;
+  const staging = await stagingFor(out);
   try {
     for (const file of planned.files) {
       const path = join(staging, ...file.path.split('/'));
@@ -59,8 +64,7 @@ export async function writeBundleZip(
   blobs: BlobStore,
   out: string,
 ): Promise<void> {
-  await assertFreeTarget(out);
-  const staging = `${out}.partial-${randomBytes(4).toString('hex')}`;
+  const staging = await stagingFor(out);
   const zip = new yazl.ZipFile();
   // A fixed time keeps the zip's bytes a function of its content.
   const mtime = new Date(Date.UTC(2000, 0, 1));
