@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { VigilError } from '../shared/errors.js';
 import {
@@ -9,6 +14,7 @@ import {
   type InputOptions,
   jsonlBatches,
   type OpenedInput,
+  openInput,
 } from './input.js';
 
 const opened = (chunks: (string | Buffer)[]): OpenedInput => ({
@@ -127,5 +133,49 @@ describe('csvBatches with an over-long record', () => {
     await expect(
       collect(csvBatches(input, 'csv', { maxLineBytes: 50, batchBytes: 10, batchRecords: 10 })),
     ).rejects.toThrow(/line 2 is longer than 50 bytes/);
+  });
+});
+
+describe('openInput', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-input-'));
+  const text = Array.from({ length: 50 }, (_, i) => `{"id":"i${i}","body":"line ${i}"}`).join('\n');
+  const options: InputOptions = { maxLineBytes: 1000, batchBytes: 1 << 20, batchRecords: 1000 };
+
+  // Regression: the byte counter once put the file stream in flowing mode, so whatever was read
+  // before the scanner began to iterate (after loading rules, opening outputs) was lost.
+  it('loses nothing read before the consumer starts, and counts the bytes', async () => {
+    const path = join(dir, 'items.jsonl');
+    writeFileSync(path, `${text}\n`);
+    const input = await openInput(path, Readable.from([]));
+    await sleep(50);
+    const { lines } = await collect(jsonlBatches(input, options));
+    expect(lines).toHaveLength(50);
+    expect(input.counter.bytes).toBe(text.length + 1);
+    expect(input.size).toBe(text.length + 1);
+  });
+
+  it('decompresses .gz files and counts the compressed bytes', async () => {
+    const path = join(dir, 'items.jsonl.gz');
+    const zipped = gzipSync(`${text}\n`);
+    writeFileSync(path, zipped);
+    const input = await openInput(path, Readable.from([]));
+    await sleep(50);
+    const { lines } = await collect(jsonlBatches(input, options));
+    expect(lines.map((l) => l.line)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(input.counter.bytes).toBe(zipped.length);
+  });
+
+  it('reads stdin for "-" without losing early chunks', async () => {
+    const input = await openInput('-', Readable.from([Buffer.from(`${text}\n`)]));
+    await sleep(50);
+    const { lines } = await collect(jsonlBatches(input, options));
+    expect(lines).toHaveLength(50);
+  });
+
+  it('surfaces a corrupt .gz file as an error of the stream', async () => {
+    const path = join(dir, 'broken.jsonl.gz');
+    writeFileSync(path, Buffer.from('not gzip at all'));
+    const input = await openInput(path, Readable.from([]));
+    await expect(collect(jsonlBatches(input, options))).rejects.toThrow();
   });
 });

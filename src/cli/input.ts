@@ -9,7 +9,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { VigilError } from '../shared/errors.js';
@@ -101,10 +101,7 @@ export interface OpenedInput {
 export async function openInput(path: string | undefined, stdin: Readable): Promise<OpenedInput> {
   const counter = { bytes: 0 };
   if (path === undefined || path === '-') {
-    stdin.on('data', (chunk: Buffer) => {
-      counter.bytes += chunk.length;
-    });
-    return { stream: stdin, size: undefined, counter };
+    return { stream: countingPipe(stdin, counter), size: undefined, counter };
   }
   let size: number;
   try {
@@ -124,14 +121,35 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
     });
   }
   const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-  file.on('data', (chunk: Buffer | string) => {
-    counter.bytes += chunk.length;
+  const gunzip = path.toLowerCase().endsWith('.gz') ? createGunzip() : undefined;
+  return { stream: countingPipe(file, counter, gunzip), size, counter };
+}
+
+/**
+ * Pipes `source` through a stage that counts its bytes, then through `decoder` if any.
+ * Counting with a 'data' listener instead would switch the source to flowing mode and lose
+ * whatever it read before the consumer started iterating. Errors of any stage reach the
+ * returned stream, which is what the consumer iterates.
+ */
+function countingPipe(
+  source: Readable,
+  counter: { bytes: number },
+  decoder?: Transform,
+): Readable {
+  const count = new Transform({
+    highWaterMark: 256 * 1024,
+    transform(chunk: Buffer, _encoding, done) {
+      counter.bytes += chunk.length;
+      done(null, chunk);
+    },
   });
-  const stream = path.toLowerCase().endsWith('.gz') ? file.pipe(createGunzip()) : file;
-  if (stream !== file) {
-    file.on('error', (error) => stream.destroy(error));
+  // The callbacks only observe: pipeline already destroys every stage with the error.
+  if (decoder === undefined) {
+    pipeline(source, count, () => {});
+    return count;
   }
-  return { stream, size, counter };
+  pipeline(source, count, decoder, () => {});
+  return decoder;
 }
 
 const NEWLINE = 0x0a;
