@@ -131,11 +131,7 @@ export async function openInput(path: string | undefined, stdin: Readable): Prom
  * whatever it read before the consumer started iterating. Errors of any stage reach the
  * returned stream, which is what the consumer iterates.
  */
-function countingPipe(
-  source: Readable,
-  counter: { bytes: number },
-  decoder?: Transform,
-): Readable {
+function countingPipe(source: Readable, counter: { bytes: number }, decoder?: Transform): Readable {
   const count = new Transform({
     highWaterMark: 256 * 1024,
     transform(chunk: Buffer, _encoding, done) {
