@@ -59,9 +59,12 @@ import {
   SCAM_FEES,
   SCAM_KITS,
   SCAM_LANGS,
+  SCAM_LIST_FRAMES,
+  SCAM_PERKS,
   SCAM_ROLES,
   SCAM_SALARIES,
   SCAM_SOURCE_WEIGHTS,
+  SCAM_TASKS,
   SLOTS,
   type SlotName,
   STAFFING_KITS,
@@ -1277,6 +1280,27 @@ const SCAM_PLAN_BASE: readonly (readonly [string, number])[] = [
   ['travel', 1],
 ];
 
+/** A template's own perks and tasks, as two sentences without slots (see SCAM_PERKS). */
+function listSentences(rng: Rng, lang: 'en' | 'tl'): Part[] {
+  const frames = SCAM_LIST_FRAMES[lang];
+  const list = (items: readonly string[], count: number): string => {
+    const picked = sample(rng, items, count);
+    return `${picked.slice(0, -1).join(', ')} ${lang === 'en' ? 'and' : 'at'} ${picked.at(-1)}`;
+  };
+  return [
+    part(
+      'perks',
+      compile(rng.pick(frames.perks).replace('{list}', list(SCAM_PERKS[lang], 3))),
+      false,
+    ),
+    part(
+      'tasks',
+      compile(rng.pick(frames.tasks).replace('{list}', list(SCAM_TASKS[lang], 2))),
+      false,
+    ),
+  ];
+}
+
 function planScam(rng: Rng, index: number): ScamGroup {
   const id = `scam-${pad3(index)}`;
   const country = index === 1 ? 'PH' : pickCountry(rng, SCAM_SOURCE_WEIGHTS, scamSourceCumulative);
@@ -1301,7 +1325,7 @@ function planScam(rng: Rng, index: number): ScamGroup {
     templates.push({
       id: `${id}-t${j + 1}`,
       title: rng.pick(section(kit, 'title')),
-      parts: shuffleMiddle(rng, [...parts, ...more]),
+      parts: shuffleMiddle(rng, [...parts, ...listSentences(rng, lang), ...more]),
       telegram: rng.pick(section(kit, 'telegram')),
       whatsapp: rng.pick(section(kit, 'whatsapp')),
     });

@@ -744,6 +744,95 @@ export const SCAM_SALARIES: readonly string[] = [
   '$4,000+',
   '$3,000-4,500',
 ];
+/**
+ * What a recruiter's ad promises and what it says the job involves. Each template lists its own
+ * few of them in its own order, so that two recruiter groups that chose the same stock
+ * sentences still write distinguishable ads, as real recruiters, each with their own copy, do.
+ */
+export const SCAM_PERKS: Readonly<Record<'en' | 'tl', readonly string[]>> = {
+  en: [
+    'free airport pickup',
+    'air-conditioned dormitory',
+    'monthly performance bonus',
+    'free Wi-Fi in the rooms',
+    'paid training in the first week',
+    'a company phone',
+    'free laundry service',
+    'a gym and swimming pool on site',
+    'two meals a day',
+    'a friendly international team',
+    'a yearly flight home',
+    'health insurance after probation',
+    'a birthday bonus',
+    'weekly team dinners',
+    'a shuttle bus to the office',
+    'a signing bonus on arrival',
+  ],
+  tl: [
+    'libreng sundo sa airport',
+    'aircon na dormitoryo',
+    'buwanang performance bonus',
+    'libreng Wi-Fi sa kwarto',
+    'bayad na training sa unang linggo',
+    'company phone',
+    'libreng laba',
+    'gym at swimming pool sa loob',
+    'dalawang libreng kain kada araw',
+    'mababait na kasamahan',
+    'libreng uwi kada taon',
+    'health insurance pagkatapos ng probation',
+    'birthday bonus',
+    'lingguhang team dinner',
+    'shuttle papunta sa office',
+    'signing bonus pagdating',
+  ],
+};
+
+export const SCAM_TASKS: Readonly<Record<'en' | 'tl', readonly string[]>> = {
+  en: [
+    'answering customer chats',
+    'updating client spreadsheets',
+    'posting on social media pages',
+    'replying to emails',
+    'translating short messages',
+    'following up with new contacts',
+    'testing mobile apps',
+    'keeping sales records',
+    'making friendly calls to clients',
+    'writing product reviews',
+    'managing online shop listings',
+    'checking payment records',
+  ],
+  tl: [
+    'pagsagot sa chat ng customer',
+    'pag-update ng spreadsheet ng client',
+    'pag-post sa social media pages',
+    'pagsagot sa email',
+    'pag-translate ng maiikling message',
+    'pag-follow up sa bagong contacts',
+    'pag-test ng mobile apps',
+    'pag-record ng sales',
+    'pagtawag sa mga client',
+    'pagsulat ng product reviews',
+    'pag-manage ng online shop listings',
+    'pag-check ng payment records',
+  ],
+};
+
+/** Sentence frames for the lists above; `{list}` is filled with the template's picks. */
+export const SCAM_LIST_FRAMES: Readonly<
+  Record<'en' | 'tl', { readonly perks: readonly string[]; readonly tasks: readonly string[] }>
+> = {
+  en: {
+    perks: ['Benefits: {list}.', 'We also give {list}.', 'You will enjoy {list}.'],
+    tasks: ['Daily work: {list}.', 'Your tasks are {list}.', 'The job is mostly {list}.'],
+  },
+  tl: {
+    perks: ['Benefits: {list}.', 'May {list} pa.', 'Kasama na ang {list}.'],
+    tasks: ['Trabaho araw-araw: {list}.', 'Ang gagawin mo: {list}.'],
+  },
+};
+
 export const SCAM_FEES: readonly string[] = ['$300', '$500', 'USD 450', '150 USDT', '$250'];
 export const SCAM_LANGS: readonly string[] = [
   'English, Chinese, Thai, Vietnamese or Indonesian',
@@ -1745,18 +1834,39 @@ export const SCAM_KITS: Readonly<Record<'en' | 'tl', Kit>> = {
       'Urgent hiring ang {company} ng {role} para sa office namin sa {dest}.',
       'Malaking opportunity! Kailangan ng {role} sa {dest} ngayon na.',
     ],
-    salary: ['Sahod {salary} kada buwan plus commission, walang experience na kailangan.'],
-    reqs: ['Basic English at typing lang ang kailangan; edad 21-35.'],
+    salary: [
+      'Sahod {salary} kada buwan plus commission, walang experience na kailangan.',
+      'Kikita ka ng {salary} buwan-buwan, may training, basic computer skills lang.',
+    ],
+    reqs: [
+      'Basic English at typing lang ang kailangan; edad 21-35.',
+      'Marunong ng {langs}, edad 22-40, kahit anong natapos.',
+    ],
     travel: [
       'Libre ang plane ticket at ang company ang bahala sa visa; pwede ang tourist visa.',
       'Lilipad ka papuntang {transit}, susunduin ka ng driver at dadalhin sa office.',
     ],
-    living: ['May libreng tirahan sa loob ng company compound, kasama na ang pagkain.'],
-    docs: ['Ang company ang magtatago ng passport mo habang may kontrata, para sa safety.'],
-    fee: ['Processing fee {fee}, ibabawas sa unang sahod.'],
+    living: [
+      'May libreng tirahan sa loob ng company compound, kasama na ang pagkain.',
+      'Libreng dormitoryo sa compound, hindi na kailangang lumabas.',
+    ],
+    docs: [
+      'Ang company ang magtatago ng passport mo habang may kontrata, para sa safety.',
+      'Itatago ng HR ang passport para sa visa processing.',
+    ],
+    fee: [
+      'Processing fee {fee}, ibabawas sa unang sahod.',
+      'Ang ticket at visa ay babayaran mula sa sahod sa unang mga buwan.',
+    ],
     feeWallet: ['Training fee {fee} na babayaran sa USDT (TRC20) sa {wallet}'],
-    hours: ['12 oras kada araw, 6 na araw kada linggo, may overtime pay.'],
-    urgent: ['Limited slots, interview sa chat, alis within 7 days.'],
+    hours: [
+      '12 oras kada araw, 6 na araw kada linggo, may overtime pay.',
+      'Shift na 12 oras, isang day off kada linggo.',
+    ],
+    urgent: [
+      'Limited slots, interview sa chat, alis within 7 days.',
+      'Urgent! 10 slots na lang, mag-apply na ngayon.',
+    ],
     telegram: [
       'Message lang sa Telegram {contact}.',
       'I-send ang CV at passport photo sa Telegram {contact}.',
