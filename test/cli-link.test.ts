@@ -72,6 +72,18 @@ describe('vigil scan --link on the synthetic corpus', () => {
       join(out, 'templates.jsonl'),
     );
     expect(templates.some((t) => t.parts !== undefined)).toBe(true);
+    // Titles of described members are read back from the input: each is the item's own.
+    const titles = new Map(
+      jsonl<{ id: string; title?: string }>(join(corpus, 'items.jsonl')).map((i) => [
+        i.id,
+        i.title,
+      ]),
+    );
+    const described = jsonl<{ items: { id: string; title?: string }[] }>(
+      join(out, 'networks.jsonl'),
+    ).flatMap((n) => n.items);
+    expect(described.length).toBeGreaterThan(20);
+    for (const item of described) expect(item.title).toBe(titles.get(item.id)?.slice(0, 160));
   });
 
   it('finds the planted templates and networks (pairwise F1 >= 0.9)', () => {
@@ -188,6 +200,32 @@ describe('the giant-component trap', () => {
     }
     const hubs = jsonl<{ identifier: string }>(join(out, 'hubs.jsonl'));
     expect(hubs.map((h) => h.identifier)).toContain('phone:+12125550199');
+  });
+});
+
+describe('linking CSV input', () => {
+  it('links CSV records and reads their titles back by line', () => {
+    const rows = ['id,title,body'];
+    for (let copy = 0; copy < 4; copy++) {
+      rows.push(
+        `c${copy},"Garden design, ${['Leeds', 'York', 'Hull', 'Bath'][copy]}","${ownWords(copy % 2)} amber design work done with care, text 212-555-0142 to book a visit."`,
+      );
+    }
+    const items = join(dir, 'rows.csv');
+    writeFileSync(items, `${rows.join('\n')}\n`);
+    const out = join(dir, 'csv-linked');
+    expect(vigil(['scan', items, '--link', '--out', out, '--workers', '0']).status).toBe(0);
+    const networks = jsonl<{ members: string[]; items: { id: string; title?: string }[] }>(
+      join(out, 'networks.jsonl'),
+    );
+    expect(networks).toHaveLength(1);
+    expect(networks[0]?.members).toEqual(['c0', 'c1', 'c2', 'c3']);
+    expect(networks[0]?.items.map((i) => i.title)).toEqual([
+      'Garden design, Leeds',
+      'Garden design, York',
+      'Garden design, Hull',
+      'Garden design, Bath',
+    ]);
   });
 });
 

@@ -32,7 +32,12 @@ export interface LinkItem {
 export interface LinkRecord {
   readonly item: LinkItem;
   readonly band: 'low' | 'medium' | 'high';
-  readonly title?: string;
+  /**
+   * Where the item is in the input (its line; a CSV record's first line), so that the few
+   * texts linking shows (template members, network members' titles) are read again from the
+   * input instead of being kept for every item.
+   */
+  readonly line: number;
 }
 
 export interface TemplateSlot {

@@ -11,8 +11,6 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { linkItemOf } from '../analyze/link-item.js';
 import type { LinkItem, LinkRecord, Network, Template } from '../analyze/link-types.js';
 import { createMinHasher, type MinHasher, shingleHashes } from '../analyze/minhash.js';
@@ -59,15 +57,11 @@ const TITLE_CHARS = 160;
  */
 export function createLinker(
   setup: LinkSetup,
-): (item: Item, analysis: Analysis, foldedText: string) => LinkRecord {
+): (item: Item, analysis: Analysis, foldedText: string, line: number) => LinkRecord {
   const hasher: MinHasher = createMinHasher(setup);
-  return (item, analysis, foldedText) => {
+  return (item, analysis, foldedText, line) => {
     const signature = hasher.signature(shingleHashes(foldedText));
-    return {
-      item: linkItemOf(item, analysis, signature),
-      band: analysis.band,
-      ...(item.title !== undefined && { title: item.title.slice(0, TITLE_CHARS) }),
-    };
+    return { item: linkItemOf(item, analysis, signature), band: analysis.band, line };
   };
 }
 
@@ -97,17 +91,21 @@ export function validateLinkOptions(options: LinkOptions): void {
   }
 }
 
-interface Described {
-  readonly band: Band;
-  readonly title?: string;
-}
+const BANDS: readonly Band[] = ['low', 'medium', 'high'];
 
-/** Collects link records as results arrive, then links everything when the scan ends. */
+/**
+ * Collects link records as results arrive, then links everything when the scan ends. Per item
+ * it keeps the link record (without its signature, which lives packed in the index), its band
+ * and its input line; texts are read back from the input for the few items that show them.
+ */
 export class LinkCollector {
   readonly index: TemplateIndex;
   private readonly items: LinkItem[] = [];
-  private readonly described = new Map<string, Described>();
+  private bands = new Uint8Array(1024);
+  private lines = new Float64Array(1024);
   private static readonly EMPTY = new Uint32Array(0);
+  /** Identifier and place strings repeat across items: one copy of each is kept. */
+  private readonly strings = new Map<string, string>();
 
   constructor(private readonly options: LinkOptions) {
     this.index = createTemplateIndex(
@@ -121,14 +119,44 @@ export class LinkCollector {
 
   add(records: readonly LinkRecord[]): void {
     for (const record of records) {
-      this.index.add(record.item.id, record.item.signature);
-      // The signature now lives packed in the index; keeping it here would double the memory.
-      this.items.push({ ...record.item, signature: LinkCollector.EMPTY });
-      this.described.set(record.item.id, {
-        band: record.band,
-        ...(record.title !== undefined && { title: record.title }),
-      });
+      const { item } = record;
+      this.index.add(item.id, item.signature);
+      const i = this.items.length;
+      if (i === this.bands.length) {
+        this.bands = grownTo(this.bands, 2 * i);
+        this.lines = grownTo(this.lines, 2 * i);
+      }
+      this.bands[i] = Math.max(0, BANDS.indexOf(record.band));
+      this.lines[i] = record.line;
+      this.items.push(this.compact(item));
     }
+  }
+
+  /**
+   * The record as kept: no signature, shared strings, shared empty arrays. Structured cloning
+   * gives every record its own copy of each string; a phone shared by a thousand ads, or a city
+   * name, is kept once instead.
+   */
+  private compact(item: LinkItem): LinkItem {
+    const intern = (value: string): string => {
+      const known = this.strings.get(value);
+      if (known !== undefined) return known;
+      this.strings.set(value, value);
+      return value;
+    };
+    const list = (values: readonly string[]): readonly string[] =>
+      values.length === 0 ? NO_STRINGS : values.map(intern);
+    return {
+      ...item,
+      signature: LinkCollector.EMPTY,
+      identifiers: list(item.identifiers),
+      phoneCountries: list(item.phoneCountries),
+      phoneAreas: list(item.phoneAreas),
+      prices: item.prices.length === 0 ? NO_PRICES : item.prices,
+      ...(item.city !== undefined && { city: intern(item.city) }),
+      ...(item.region !== undefined && { region: intern(item.region) }),
+      ...(item.country !== undefined && { country: intern(item.country) }),
+    };
   }
 
   /**
@@ -139,17 +167,33 @@ export class LinkCollector {
     readonly outDir: string;
     readonly partialResults: string;
     readonly results: string;
-    /** Reads the input again, for the texts of template members. */
+    /** Reads the input again, for the texts of template members and network members' titles. */
     readonly rereadInput: () => AsyncIterable<BatchWithIssues>;
   }): Promise<{ templates: number; networks: number; hubs: number }> {
+    this.strings.clear();
     const groups = this.index.templates();
-    const texts = await this.memberTexts(groups, io.rereadInput);
+    const position = new Map<string, number>();
+    const positionOf = (id: string): number => {
+      if (position.size === 0) {
+        for (let i = 0; i < this.items.length; i++) position.set(this.items[i]?.id as string, i);
+      }
+      return position.get(id) ?? -1;
+    };
+    const textMembers = groups.flatMap((group) => group.members.slice(0, TEXT_MEMBERS));
+    const texts = await this.readItems(textMembers.map(positionOf), io.rereadInput);
     const nameValues = new Map<string, string[]>();
     const templates: Template[] = groups.map((group) => {
       const members = group.members
         .slice(0, TEXT_MEMBERS)
-        .map((id) => texts.get(id))
-        .filter((m): m is TemplateMember => m !== undefined);
+        .map((id) => texts.get(positionOf(id)))
+        .filter((item): item is Item => item !== undefined)
+        .map(
+          (item): TemplateMember => ({
+            id: item.id,
+            text: `${item.title ?? ''}\n\n${item.body ?? ''}`.trim(),
+            ...(item.location?.city !== undefined && { city: item.location.city }),
+          }),
+        );
       const text =
         members.length >= 2
           ? templateText(members, { maxMembers: TEXT_MEMBERS, maxTokens: TEXT_TOKENS })
@@ -171,6 +215,7 @@ export class LinkCollector {
         ...(text !== undefined && { parts: text.parts }),
       };
     });
+    texts.clear();
 
     const { networks, networkOf, hubs } = buildNetworks(
       {
@@ -190,13 +235,17 @@ export class LinkCollector {
       `${io.outDir}/templates.jsonl`,
       templates.map((t) => JSON.stringify(t)),
     );
-    const byId = new Map(this.items.map((item) => [item.id, item]));
+    const described = networks.flatMap((network) =>
+      network.members.slice(0, DESCRIBED_MEMBERS).map(positionOf),
+    );
+    const titles = await this.readItems(described, io.rereadInput);
     await writeLines(
       `${io.outDir}/networks.jsonl`,
       [...networks]
         .sort((a, b) => b.risk - a.risk || a.id.localeCompare(b.id))
-        .map((network) => JSON.stringify(this.describeNetwork(network, byId))),
+        .map((network) => JSON.stringify(this.describeNetwork(network, positionOf, titles))),
     );
+    titles.clear();
     await writeLines(
       `${io.outDir}/hubs.jsonl`,
       hubs.map((hub) => JSON.stringify(hub)),
@@ -224,19 +273,24 @@ export class LinkCollector {
     return { templates: templates.length, networks: networks.length, hubs: hubs.length };
   }
 
-  private describeNetwork(network: Network, byId: ReadonlyMap<string, LinkItem>) {
+  private describeNetwork(
+    network: Network,
+    positionOf: (id: string) => number,
+    inputs: ReadonlyMap<number, Item>,
+  ) {
     return {
       ...network,
       items: network.members.slice(0, DESCRIBED_MEMBERS).map((id) => {
-        const item = byId.get(id);
-        const described = this.described.get(id);
+        const at = positionOf(id);
+        const item = this.items[at];
+        const title = inputs.get(at)?.title?.slice(0, TITLE_CHARS);
         const template = this.index.templateOf(id);
         return {
           id,
           risk: item?.risk ?? 0,
-          band: described?.band ?? 'low',
+          band: BANDS[this.bands[at] ?? 0] ?? 'low',
           identifiers: item?.identifiers ?? [],
-          ...(described?.title !== undefined && { title: described.title }),
+          ...(title !== undefined && { title }),
           ...(item?.city !== undefined && { city: item.city }),
           ...(item?.postedAt !== undefined && { postedAt: item.postedAt }),
           ...(template !== undefined && { template }),
@@ -245,32 +299,44 @@ export class LinkCollector {
     };
   }
 
-  private async memberTexts(
-    groups: readonly { readonly members: readonly string[] }[],
+  /**
+   * The input items at these positions (indices of `items`), read again from the input. Only
+   * their lines are decoded and parsed: the rest of the input streams past as bytes.
+   */
+  private async readItems(
+    positions: readonly number[],
     rereadInput: () => AsyncIterable<BatchWithIssues>,
-  ): Promise<Map<string, TemplateMember>> {
-    const wanted = new Set<string>();
-    for (const group of groups)
-      for (const id of group.members.slice(0, TEXT_MEMBERS)) wanted.add(id);
-    const texts = new Map<string, TemplateMember>();
-    if (wanted.size === 0) return texts;
+  ): Promise<Map<number, Item>> {
+    const found = new Map<number, Item>();
+    const atLine = new Map<number, number>();
+    for (const at of positions) if (at >= 0) atLine.set(this.lines[at] as number, at);
+    if (atLine.size === 0) return found;
+    const wanted = (line: number): boolean => atLine.has(line);
     for await (const { batch } of rereadInput()) {
       if (batch === undefined) continue;
       forEachItem(
         batch,
-        (item) => {
-          if (!wanted.has(item.id) || texts.has(item.id)) return;
-          texts.set(item.id, {
-            id: item.id,
-            text: `${item.title ?? ''}\n\n${item.body ?? ''}`.trim(),
-            ...(item.location?.city !== undefined && { city: item.location.city }),
-          });
+        (item, _record, line) => {
+          const at = atLine.get(line);
+          // The same line must still hold the same item: the input may have changed since.
+          if (at !== undefined && this.items[at]?.id === item.id) found.set(at, item);
         },
         [],
+        wanted,
       );
+      if (found.size === atLine.size) break;
     }
-    return texts;
+    return found;
   }
+}
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_PRICES: LinkItem['prices'] = Object.freeze([]);
+
+function grownTo<T extends Uint8Array | Float64Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(array);
+  return next;
 }
 
 async function writeLines(path: string, lines: readonly string[]): Promise<void> {
@@ -289,10 +355,15 @@ async function writeLines(path: string, lines: readonly string[]): Promise<void>
   }
 }
 
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** `{"id":"` — JSON.stringify writes an analysis's id first. */
+const ID_OPENING = Buffer.from('{"id":"');
+
 /**
- * Copies result lines, adding "template" and "network" after the id. Lines start with
- * {"id":<JSON string>, (JSON.stringify writes an analysis's id first), so the id is read
- * without parsing the whole line, which matters for a million lines.
+ * Copies result lines, adding "template" and "network" right after the id. The lines stay
+ * bytes: only the id is decoded, which matters for a million lines of several hundred bytes.
  */
 async function addLinkIds(
   from: string,
@@ -300,18 +371,29 @@ async function addLinkIds(
   idsOf: (id: string) => { template: string | undefined; network: string | undefined },
 ): Promise<void> {
   const out = createWriteStream(to);
-  const lines = createInterface({ input: createReadStream(from) as Readable, crlfDelay: Infinity });
+  const write = async (pieces: Buffer[]): Promise<void> => {
+    if (pieces.length === 0) return;
+    if (!out.write(Buffer.concat(pieces))) {
+      await new Promise<void>((resolve) => out.once('drain', resolve));
+    }
+  };
+  let carry: Buffer | undefined;
   try {
-    for await (const line of lines) {
-      if (line === '') continue;
-      const id = leadingId(line);
-      const { template, network } =
-        id === undefined ? { template: undefined, network: undefined } : idsOf(id);
-      const extra =
-        (template === undefined ? '' : `"template":${JSON.stringify(template)},`) +
-        (network === undefined ? '' : `"network":${JSON.stringify(network)},`);
-      const text = extra === '' || id === undefined ? line : insertAfterId(line, extra);
-      if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', resolve));
+    for await (const chunk of createReadStream(from, { highWaterMark: 1 << 20 })) {
+      const data: Buffer = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      const pieces: Buffer[] = [];
+      let start = 0;
+      for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
+        withLinkIds(data.subarray(start, end + 1), idsOf, pieces);
+        start = end + 1;
+      }
+      carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+      await write(pieces);
+    }
+    if (carry !== undefined) {
+      const pieces: Buffer[] = [];
+      withLinkIds(Buffer.concat([carry, Buffer.from('\n')]), idsOf, pieces);
+      await write(pieces);
     }
   } finally {
     await new Promise<void>((resolve) => out.end(resolve));
@@ -319,24 +401,43 @@ async function addLinkIds(
   await rm(from, { force: true });
 }
 
-function idLiteralEnd(line: string): number {
-  if (!line.startsWith('{"id":"')) return -1;
-  for (let i = 7; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 0x5c)
-      i++; // skip the escaped character
-    else if (c === 0x22) return i + 1;
+/** One result line (with its newline), as pieces to write; blank lines are dropped. */
+function withLinkIds(
+  line: Buffer,
+  idsOf: (id: string) => { template: string | undefined; network: string | undefined },
+  pieces: Buffer[],
+): void {
+  if (line.length <= 1 || (line.length === 2 && line[0] === 0x0d)) return;
+  const end = idLiteralEnd(line);
+  if (end < 0) {
+    pieces.push(line);
+    return;
+  }
+  const literal = line.subarray(ID_OPENING.length - 1, end);
+  const id =
+    literal.indexOf(BACKSLASH) === -1
+      ? literal.toString('utf8', 1, literal.length - 1)
+      : (JSON.parse(literal.toString('utf8')) as string);
+  const { template, network } = idsOf(id);
+  const extra =
+    (template === undefined ? '' : `,"template":${JSON.stringify(template)}`) +
+    (network === undefined ? '' : `,"network":${JSON.stringify(network)}`);
+  if (extra === '') {
+    pieces.push(line);
+    return;
+  }
+  pieces.push(line.subarray(0, end), Buffer.from(extra), line.subarray(end));
+}
+
+/** The offset just after the id's closing quote, or -1 when the line does not open with an id. */
+function idLiteralEnd(line: Buffer): number {
+  if (line.length < ID_OPENING.length || ID_OPENING.compare(line, 0, ID_OPENING.length) !== 0) {
+    return -1;
+  }
+  for (let i = ID_OPENING.length; i < line.length; i++) {
+    const c = line[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
   }
   return -1;
-}
-
-function leadingId(line: string): string | undefined {
-  const end = idLiteralEnd(line);
-  return end < 0 ? undefined : (JSON.parse(line.slice(6, end)) as string);
-}
-
-function insertAfterId(line: string, extra: string): string {
-  const end = idLiteralEnd(line);
-  // After `{"id":"…"` comes `,` and the next member: put the new members right after the id.
-  return `${line.slice(0, end)},${extra.slice(0, -1)}${line.slice(end)}`;
 }

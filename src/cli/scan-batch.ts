@@ -36,6 +36,8 @@ export function forEachItem(
   batch: Batch,
   onItem: (item: Item, record: Record<string, unknown>, line: number) => void,
   issues: InputIssue[],
+  /** Only these lines are decoded and parsed (reading the input again for a few items). */
+  wanted?: (line: number) => boolean,
 ): void {
   const handle = (line: number, record: unknown): void => {
     const parsed = parseItem(record);
@@ -43,7 +45,9 @@ export function forEachItem(
     else issues.push({ line, reason: parsed.reason });
   };
   if (batch.kind === 'records') {
-    for (const { line, record } of batch.records) handle(line, record);
+    for (const { line, record } of batch.records) {
+      if (wanted === undefined || wanted(line)) handle(line, record);
+    }
     return;
   }
   const { bytes } = batch;
@@ -52,7 +56,7 @@ export function forEachItem(
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end === -1) end = bytes.length;
-    if (!isBlank(bytes, start, end)) {
+    if ((wanted === undefined || wanted(line)) && !isBlank(bytes, start, end)) {
       let text: string | undefined;
       try {
         text = decoder.decode(bytes.subarray(start, end));
@@ -80,7 +84,7 @@ export function processBatch(
   batch: Batch,
   engine: Engine,
   summary: ScanSummary,
-  linker?: (item: Item, analysis: Analysis, foldedText: string) => LinkRecord,
+  linker?: (item: Item, analysis: Analysis, foldedText: string, line: number) => LinkRecord,
 ): BatchResult {
   const parts: string[] = [];
   const issues: InputIssue[] = [];
@@ -93,7 +97,7 @@ export function processBatch(
         const doc = itemDoc(item);
         const analysis = analyzeDoc(item, doc, engine);
         summary.add(analysis, item);
-        if (linker !== undefined) links.push(linker(item, analysis, doc.folded.text));
+        if (linker !== undefined) links.push(linker(item, analysis, doc.folded.text, line));
         parts.push(JSON.stringify(analysis));
       } catch {
         // An analyser bug must not end a long scan; the record is reported, not silently lost.
