@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../test/support/errors.js';
 import { generateCorpus } from '../corpus/index.js';
-import { createMinHasher, shingleHashes } from './minhash.js';
+import { createMinHasher, estimateJaccard, shingleHashes } from './minhash.js';
 import { foldText } from './normalize.js';
 import {
   BUCKET_REPRESENTATIVES,
@@ -277,6 +277,116 @@ describe('template index: giant buckets', () => {
   });
 });
 
+describe('template index: pages', () => {
+  /** 65,536 items a page (PAGE_ITEMS in template-index.ts). */
+  const PAGE = 65_536;
+  const permutations = 16;
+  /**
+   * 70,000 tiny signatures, full 32-bit values: every third item a near duplicate (two of its
+   * 16 values replaced) of one of 40 templates, the others unrelated; templates thus have
+   * members on both sides of the page boundary.
+   */
+  const items = (() => {
+    let state = 7;
+    const next = (): number => {
+      state = (state + 0x9e3779b9) | 0;
+      let z = Math.imul(state ^ (state >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    const random = (): Uint32Array => Uint32Array.from({ length: permutations }, next);
+    const bases = Array.from({ length: 40 }, random);
+    return Array.from({ length: PAGE + 4464 }, (_, i): readonly [string, Uint32Array] => {
+      if (i % 3 !== 0) return [`r${i}`, random()];
+      const signature = (bases[(i / 3) % bases.length] as Uint32Array).slice();
+      signature[next() % permutations] = next();
+      signature[next() % permutations] = next();
+      return [`t${i}`, signature];
+    });
+  })();
+
+  function build(cuts: readonly number[]): TemplateIndex {
+    let index = createTemplateIndex({ permutations });
+    let from = 0;
+    for (const cut of [...cuts, items.length]) {
+      for (let i = from; i < cut; i++) {
+        const [id, signature] = items[i] as readonly [string, Uint32Array];
+        index.add(id, signature);
+      }
+      from = cut;
+      if (cut < items.length) index = loadTemplateIndex(index.save());
+    }
+    return index;
+  }
+
+  it('gives the same templates and bytes across a page boundary, saved and loaded or not', () => {
+    const whole = build([]);
+    const templates = whole.templates();
+    expect(templates).toHaveLength(40);
+    const position = (id: string): number => Number(id.slice(1));
+    for (const template of templates) {
+      expect(template.members.some((id) => position(id) < PAGE)).toBe(true);
+      expect(template.members.some((id) => position(id) >= PAGE)).toBe(true);
+      expect(template.members.every((id) => id.startsWith('t'))).toBe(true);
+      // Two of 16 values replaced in each member and in the first: at least 12 agree.
+      expect(template.similarity).toBeGreaterThanOrEqual(0.75);
+    }
+    const expected = whole.save();
+    // Saved with a part-filled first page, with exactly one full page, and with two pages.
+    const parts = build([PAGE - 5, PAGE, PAGE + 3]);
+    expect(parts.templates()).toEqual(templates);
+    expect(parts.stats()).toEqual(whole.stats());
+    expect(sameBytes(parts.save(), expected)).toBe(true);
+    expect(sameBytes(loadTemplateIndex(expected).save(), expected)).toBe(true);
+  });
+});
+
+describe('template index: 16-bit signature values (b-bit MinHash)', () => {
+  it('counts values that differ only in their high 16 bits as agreeing', () => {
+    const signature = sign(networkAd(1));
+    const high = signature.map((value, t) => value ^ ((t + 1) << 16));
+    expect(estimateJaccard(signature, high)).toBe(0);
+    const index = createTemplateIndex();
+    index.add('low', signature);
+    index.add('high', high);
+    // A chance agreement of different minima (probability 2^-16 each) looks the same.
+    expect(index.templateOf('high')).toBe('low');
+    expect(index.templates()[0]?.similarity).toBe(1);
+  });
+
+  it('verifies at the threshold exactly, from the low 16 bits', () => {
+    const index = createTemplateIndex();
+    const { permutations, threshold } = index.options;
+    const needed = Math.ceil(threshold * permutations - 1e-9);
+    const base = Uint32Array.from({ length: permutations }, (_, t) => 0x10000 * t + t);
+    // `agree` values equal; the others differ in their low 16 bits (and share the high ones),
+    // differently in each copy, so that copies agree with each other no more than with base.
+    const copy = (agree: number, flip: number): Uint32Array =>
+      base.map((value, t) => (t < agree ? value : value ^ flip));
+    index.add('base', base);
+    index.add('at', copy(needed, 0x8000));
+    index.add('below', copy(needed - 1, 0x4000));
+    expect(index.templateOf('at')).toBe('base');
+    expect(index.templateOf('below')).toBeUndefined();
+  });
+
+  it('estimates what the full 32-bit signatures estimate, on realistic texts', () => {
+    const signatures = Array.from({ length: 12 }, (_, i) => sign(networkAd(i)));
+    const index = createTemplateIndex();
+    signatures.forEach((signature, i) => {
+      index.add(`net-${i}`, signature);
+    });
+    const [template] = index.templates();
+    expect(template?.members).toHaveLength(signatures.length);
+    const first = signatures[0] as Uint32Array;
+    const exact =
+      signatures.slice(1).reduce((sum, signature) => sum + estimateJaccard(first, signature), 0) /
+      (signatures.length - 1);
+    expect(template?.similarity).toBeCloseTo(exact, 12);
+    expect(exact).toBeGreaterThan(0.6);
+  });
+});
+
 describe('template index: errors', () => {
   it('refuses options out of range', () => {
     for (const options of [
@@ -340,6 +450,14 @@ describe('template index: errors', () => {
     expect(loadTemplateIndex(reseal(saved.slice())).size).toBe(30 + UNRELATED.length);
   });
 
+  it('asks for a rebuild of an index saved in format version 1 (32-bit signature values)', () => {
+    const old = saved.slice();
+    new DataView(old.buffer).setUint32(4, 1, true);
+    const error = errorOf(() => loadTemplateIndex(reseal(old)));
+    expect(error?.code).toBe('TEMPLATE_INDEX_INVALID');
+    expect(error?.message).toMatch(/version 1\b.*reads only version 2.*Rebuild the index/);
+  });
+
   it('refuses truncated bytes', () => {
     for (const length of [0, 3, 71, 76, saved.length / 2, saved.length - 4, saved.length - 1]) {
       expectInvalid(() => loadTemplateIndex(saved.slice(0, Math.floor(length))));
@@ -350,9 +468,11 @@ describe('template index: errors', () => {
     const magic = saved.slice();
     magic[0] = (magic[0] as number) ^ 1;
     expectInvalid(() => loadTemplateIndex(magic));
-    const version = saved.slice();
-    version[4] = 2;
-    expectInvalid(() => loadTemplateIndex(version));
+    for (const other of [1, 3]) {
+      const version = saved.slice();
+      version[4] = other;
+      expectInvalid(() => loadTemplateIndex(version));
+    }
     fc.assert(
       fc.property(fc.integer({ min: 0, max: saved.length * 8 - 1 }), (bit) => {
         const flipped = saved.slice();
@@ -380,7 +500,8 @@ describe('template index: errors', () => {
     const count = u32At(saved, 40);
     const idUnits = u32At(saved, 44);
     const signatures = 72 + 4 * count + Math.ceil((2 * idUnits) / 4) * 4 + Math.ceil(count / 4) * 4;
-    const parents = signatures + 4 * count * 128;
+    // Signature values are u16: 128 permutations take 256 bytes per item.
+    const parents = signatures + Math.ceil((2 * count * 128) / 4) * 4;
     const tamper = (edit: (view: DataView) => void): Uint8Array => {
       const bytes = saved.slice();
       edit(new DataView(bytes.buffer));

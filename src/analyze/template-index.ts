@@ -11,13 +11,24 @@
  * threshold: single linkage alone lets a chain of near duplicates drift from one template into
  * a sibling that shares most of its sentences. A template is a group of at least two items.
  *
- * Built for millions of items: signatures packed in one growing Uint32Array, union-find and
+ * Built for millions of items: signatures as 16-bit values in fixed-size pages, union-find and
  * buckets in typed arrays (an open-addressing table from bucket key to a representative item,
  * or to a short linked list of them), no object per item beyond its id. Two different bands may
  * share a key; verification makes that harmless. Measured (bench/minhash.mjs, shared 2-core
  * test machine): a million items in 7.5 s (unrelated) to 16-21 s (70% near duplicates of 20,000
- * corpus texts), and about 890 MiB, most of it the signatures (512 bytes per item) and the
- * bucket table (21 buckets per item that has no near duplicate yet).
+ * corpus texts), and about 640 MiB (890 MiB with 32-bit values in one doubling array), most of
+ * it the bucket table (21 buckets per item that has no near duplicate yet: 256 MiB) and the
+ * signatures (256 bytes per item: 244 MiB).
+ *
+ * Signatures keep only the low 16 bits of each MinHash value: b-bit minwise hashing (Ping Li
+ * and Arnd Christian König, "b-Bit Minwise Hashing", WWW 2010) with b = 16. Two items whose
+ * minima differ still agree on their low 16 bits with probability 2^-16, so the fraction of
+ * agreeing permutations estimates J + (1 - J) * 2^-16 rather than J: at 128 permutations, two
+ * unrelated items agree by chance on 0.002 permutations on average, against the 77 that the
+ * threshold (0.6) and the 26 that the exemplar threshold (0.2) require. It halves the
+ * signatures, and fixed-size pages (PAGE_ITEMS items each) mean that growing copies at most the
+ * first page (which starts small for small indexes), never all the signatures, and never holds
+ * two copies of them at once: one doubling Uint32Array held 768 MiB while growing to a million.
  *
  * The giant-bucket trap: an agency posting one text 10,000 times fills one bucket per band with
  * 10,000 items, and verifying each new copy against all of them is quadratic. A bucket therefore
@@ -114,8 +125,18 @@ const EXEMPLAR_SHARE = 3;
 export const BUCKET_REPRESENTATIVES = 32;
 
 const FORMAT_MAGIC = 0x49544756; // "VGTI" read as a little-endian u32
-const FORMAT_VERSION = 1;
+/** 2 since signatures are saved as 16-bit values; an index of version 1 must be rebuilt. */
+const FORMAT_VERSION = 2;
 const MAX_ITEMS = 0x7fffffff;
+/**
+ * Signature pages of 2^16 items (16 MiB at 128 permutations): an item's page and offset are a
+ * shift and a mask, and a million items need 16 pages.
+ */
+const PAGE_BITS = 16;
+const PAGE_ITEMS = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ITEMS - 1;
+/** Items the first page holds at first: it grows by doubling, so a small index stays small. */
+const FIRST_PAGE_ITEMS = 16;
 const MIN_TABLE = 1024;
 const MAX_TABLE = 2 ** 30;
 /**
@@ -172,8 +193,12 @@ function resolveOptions(options: TemplateIndexOptions): Required<TemplateIndexOp
 interface IndexState {
   count: number;
   ids: string[];
-  /** count x permutations signature values; zeros for an item without a signature. */
-  signatures: Uint32Array;
+  /**
+   * Signatures, the low 16 bits of each value: item i's permutations values start at
+   * (i & PAGE_MASK) * permutations in pages[i >>> PAGE_BITS]; zeros for an item without a
+   * signature. Every page but the first holds PAGE_ITEMS items from the start.
+   */
+  pages: Uint16Array[];
   /** 1 for an item added with an empty signature. */
   empty: Uint8Array;
   /** Union-find parents; a root is the cluster's first item, so parent[i] <= i always. */
@@ -196,7 +221,7 @@ function emptyState(): IndexState {
   return {
     count: 0,
     ids: [],
-    signatures: new Uint32Array(0),
+    pages: [],
     empty: new Uint8Array(0),
     parent: new Int32Array(0),
     table: new Int32Array(2 * MIN_TABLE),
@@ -208,7 +233,7 @@ function emptyState(): IndexState {
   };
 }
 
-function grown<T extends Uint32Array | Int32Array | Uint8Array>(array: T, length: number): T {
+function grown<T extends Int32Array | Uint8Array>(array: T, length: number): T {
   if (array.length >= length) return array;
   const next = new (array.constructor as new (n: number) => T)(
     Math.max(length, array.length * 2, 16),
@@ -276,7 +301,10 @@ class Index implements TemplateIndex {
       this.s.empty[x] = 1;
       return;
     }
-    this.s.signatures.set(signature, x * this.k);
+    // b-bit MinHash: the low 16 bits of each value (see the module comment).
+    const page = this.s.pages[x >>> PAGE_BITS] as Uint16Array;
+    const offset = (x & PAGE_MASK) * this.k;
+    for (let t = 0; t < this.k; t++) page[offset + t] = (signature[t] as number) & 0xffff;
     const { bands, rows } = this.options;
     for (let band = 0; band < bands; band++) {
       this.visitBucket(x, this.bandKey(x, band, rows));
@@ -329,7 +357,7 @@ class Index implements TemplateIndex {
     const capacity = s.count;
     s.ids.push(id);
     this.byId.set(id, x);
-    s.signatures = grown(s.signatures, capacity * this.k);
+    this.reservePage(x);
     s.empty = grown(s.empty, capacity);
     s.parent = grown(s.parent, capacity);
     if (this.sizes.length < capacity) {
@@ -341,6 +369,25 @@ class Index implements TemplateIndex {
     s.parent[x] = x;
     this.sizes[x] = 1;
     return x;
+  }
+
+  /** Makes room for item x's signature in its page. */
+  private reservePage(x: number): void {
+    const { pages } = this.s;
+    const p = x >>> PAGE_BITS;
+    const page = pages[p];
+    const end = ((x & PAGE_MASK) + 1) * this.k;
+    if (page !== undefined && page.length >= end) return;
+    const full = PAGE_ITEMS * this.k;
+    // Only the first page is ever copied, and at most a page's worth: a second page exists only
+    // once the index has PAGE_ITEMS items, and is allocated whole.
+    const length =
+      p === 0
+        ? Math.min(full, Math.max(end, 2 * (page?.length ?? 0), FIRST_PAGE_ITEMS * this.k))
+        : full;
+    const next = new Uint16Array(length);
+    if (page !== undefined) next.set(page);
+    pages[p] = next;
   }
 
   /**
@@ -380,26 +427,30 @@ class Index implements TemplateIndex {
     this.sizes[root] = (this.sizes[root] ?? 0) + (this.sizes[child] ?? 0);
   }
 
-  /** Permutations on which items i and j agree. */
+  /** Permutations on which items i and j agree (on the 16 bits kept). */
   private agreeing(i: number, j: number): number {
-    const sig = this.s.signatures;
-    const a = i * this.k;
-    const b = j * this.k;
+    const { pages } = this.s;
+    const pi = pages[i >>> PAGE_BITS] as Uint16Array;
+    const pj = pages[j >>> PAGE_BITS] as Uint16Array;
+    const a = (i & PAGE_MASK) * this.k;
+    const b = (j & PAGE_MASK) * this.k;
     let equal = 0;
-    for (let t = 0; t < this.k; t++) if (sig[a + t] === sig[b + t]) equal++;
+    for (let t = 0; t < this.k; t++) if (pi[a + t] === pj[b + t]) equal++;
     return equal;
   }
 
   /** Estimate >= threshold, stopping as soon as the answer is known. */
   private verify(i: number, j: number, needed: number): boolean {
     this.s.verifications++;
-    const sig = this.s.signatures;
-    const a = i * this.k;
-    const b = j * this.k;
+    const { pages } = this.s;
+    const pi = pages[i >>> PAGE_BITS] as Uint16Array;
+    const pj = pages[j >>> PAGE_BITS] as Uint16Array;
+    const a = (i & PAGE_MASK) * this.k;
+    const b = (j & PAGE_MASK) * this.k;
     const allowed = this.k - needed;
     let differing = 0;
     for (let t = 0; t < this.k; t++) {
-      if (sig[a + t] !== sig[b + t] && ++differing > allowed) return false;
+      if (pi[a + t] !== pj[b + t] && ++differing > allowed) return false;
     }
     return true;
   }
@@ -407,11 +458,12 @@ class Index implements TemplateIndex {
   // ------------------------------------------------------------------------------------------
   // Buckets
 
+  /** Hash of the band's stored (16-bit) values: a band of 6 rows keys on 96 bits. */
   private bandKey(x: number, band: number, rows: number): number {
-    const sig = this.s.signatures;
-    const start = x * this.k + band * rows;
+    const page = this.s.pages[x >>> PAGE_BITS] as Uint16Array;
+    const start = (x & PAGE_MASK) * this.k + band * rows;
     let h = band;
-    for (let r = 0; r < rows; r++) h = murmurStep(h, sig[start + r] as number);
+    for (let r = 0; r < rows; r++) h = murmurStep(h, page[start + r] as number);
     return murmurFinish(h, rows) | 0;
   }
 
@@ -561,7 +613,7 @@ interface Layout {
 
 /**
  * Byte offsets of the sections: id lengths (u32 per item), ids as UTF-16 units (exact for any
- * string), empty flags (u8 per item), signatures (u32, permutations per item), parents (i32 per
+ * string), empty flags (u8 per item), signatures (u16, permutations per item), parents (i32 per
  * item), the bucket table (i32 key and value per slot), node items and nexts (i32). Plain
  * numbers: no overflow for any header values, so a damaged header is caught by the total.
  */
@@ -576,7 +628,7 @@ function layout(
   const idUnits = idLengths + 4 * count;
   const empty = idUnits + padded(2 * units);
   const signatures = empty + padded(count);
-  const parent = signatures + 4 * count * permutations;
+  const parent = signatures + padded(2 * count * permutations);
   const table = parent + 4 * count;
   const nodeItem = table + 8 * capacity;
   const nodeNext = nodeItem + 4 * nodes;
@@ -625,7 +677,11 @@ function encode(options: Required<TemplateIndexOptions>, s: IndexState): Uint8Ar
     for (let j = 0; j < id.length; j++) idUnits[u++] = id.charCodeAt(j);
   });
   new Uint8Array(buffer, at.empty, s.count).set(s.empty.subarray(0, s.count));
-  new Uint32Array(buffer, at.signatures, s.count * k).set(s.signatures.subarray(0, s.count * k));
+  const signatures = new Uint16Array(buffer, at.signatures, s.count * k);
+  s.pages.forEach((page, p) => {
+    const first = p * PAGE_ITEMS;
+    signatures.set(page.subarray(0, Math.min(PAGE_ITEMS, s.count - first) * k), first * k);
+  });
   new Int32Array(buffer, at.parent, s.count).set(s.parent.subarray(0, s.count));
   new Int32Array(buffer, at.table, 2 * capacity).set(s.table);
   new Int32Array(buffer, at.nodeItem, s.nodes).set(s.nodeItem.subarray(0, s.nodes));
@@ -667,8 +723,8 @@ export function loadTemplateIndex(bytes: Uint8Array): TemplateIndex {
   const version = u32(HEADER.version);
   if (version !== FORMAT_VERSION) {
     throw invalid(
-      `The saved template index has format version ${version}; this version of Vigil reads version ${FORMAT_VERSION}. Rebuild the index.`,
-      { version },
+      `The saved template index has format version ${version}; this version of Vigil reads only version ${FORMAT_VERSION}. Rebuild the index: add its items again to a new index and save that.`,
+      { version, expected: FORMAT_VERSION },
     );
   }
   const i32 = (offset: number, length: number): Int32Array =>
@@ -703,7 +759,7 @@ export function loadTemplateIndex(bytes: Uint8Array): TemplateIndex {
       new Uint32Array(buffer, base + at.idLengths, count),
       new Uint16Array(buffer, base + at.idUnits, units),
     ),
-    signatures: new Uint32Array(buffer, base + at.signatures, count * k).slice(),
+    pages: savedPages(new Uint16Array(buffer, base + at.signatures, count * k), count, k),
     empty: new Uint8Array(buffer, base + at.empty, count).slice(),
     parent: i32(at.parent, count).slice(),
     table: i32(at.table, 2 * capacity).slice(),
@@ -744,6 +800,18 @@ function savedOptions(header: DataView): Required<TemplateIndexOptions> {
     bands,
     rows,
   });
+}
+
+/** The signatures copied into pages: every page whole but a first page that is not full. */
+function savedPages(signatures: Uint16Array, count: number, k: number): Uint16Array[] {
+  const pages: Uint16Array[] = [];
+  for (let first = 0; first < count; first += PAGE_ITEMS) {
+    const items = Math.min(PAGE_ITEMS, count - first);
+    const page = new Uint16Array((first === 0 ? items : PAGE_ITEMS) * k);
+    page.set(signatures.subarray(first * k, (first + items) * k));
+    pages.push(page);
+  }
+  return pages;
 }
 
 function savedIds(lengths: Uint32Array, codes: Uint16Array): string[] {
