@@ -86,6 +86,17 @@ describe('vigil scan --link on the synthetic corpus', () => {
     for (const item of described) expect(item.title).toBe(titles.get(item.id)?.slice(0, 160));
   });
 
+  it('gives the same output with worker threads as without', () => {
+    const single = join(dir, 'linked-single');
+    expect(
+      vigil(['scan', join(corpus, 'items.jsonl'), '--link', '--out', single, '--workers', '0'])
+        .status,
+    ).toBe(0);
+    for (const name of ['templates.jsonl', 'networks.jsonl', 'hubs.jsonl', 'results.jsonl']) {
+      expect(readFileSync(join(single, name), 'utf8')).toBe(readFileSync(join(out, name), 'utf8'));
+    }
+  });
+
   it('finds the planted templates and networks (pairwise F1 >= 0.9)', () => {
     const truth = new Map(jsonl<Truth>(join(corpus, 'truth.jsonl')).map((t) => [t.id, t]));
     const results = new Map(jsonl<Result>(join(out, 'results.jsonl')).map((r) => [r.id, r]));

@@ -20,7 +20,11 @@ import {
   DEFAULT_TEMPLATE_GROUPS,
 } from '../analyze/networks.js';
 import { createTemplateIndex, type TemplateIndex } from '../analyze/template-index.js';
-import { type TemplateMember, templateText } from '../analyze/template-text.js';
+import {
+  type TemplateMember,
+  type TemplateTextResult,
+  templateText,
+} from '../analyze/template-text.js';
 import type { Analysis, Band, Item } from '../analyze/types.js';
 import { VigilError } from '../shared/errors.js';
 import type { BatchWithIssues } from './input.js';
@@ -47,6 +51,7 @@ export interface LinkSetup {
  */
 const TEXT_MEMBERS = 6;
 const TEXT_TOKENS = 160;
+export const TEMPLATE_TEXT_OPTIONS = { maxMembers: TEXT_MEMBERS, maxTokens: TEXT_TOKENS } as const;
 /** Members described in networks.jsonl for the report; all ids are listed regardless. */
 const DESCRIBED_MEMBERS = 200;
 const TITLE_CHARS = 160;
@@ -169,6 +174,10 @@ export class LinkCollector {
     readonly results: string;
     /** Reads the input again, for the texts of template members and network members' titles. */
     readonly rereadInput: () => AsyncIterable<BatchWithIssues>;
+    /** Computes template texts elsewhere (the scan's worker threads); by default, here. */
+    readonly templateTexts?: (
+      groups: readonly (readonly TemplateMember[])[],
+    ) => Promise<(TemplateTextResult | undefined)[]>;
   }): Promise<{ templates: number; networks: number; hubs: number }> {
     this.strings.clear();
     const groups = this.index.templates();
@@ -181,9 +190,8 @@ export class LinkCollector {
     };
     const textMembers = groups.flatMap((group) => group.members.slice(0, TEXT_MEMBERS));
     const texts = await this.readItems(textMembers.map(positionOf), io.rereadInput);
-    const nameValues = new Map<string, string[]>();
-    const templates: Template[] = groups.map((group) => {
-      const members = group.members
+    const memberLists = groups.map((group) =>
+      group.members
         .slice(0, TEXT_MEMBERS)
         .map((id) => texts.get(positionOf(id)))
         .filter((item): item is Item => item !== undefined)
@@ -193,11 +201,20 @@ export class LinkCollector {
             text: `${item.title ?? ''}\n\n${item.body ?? ''}`.trim(),
             ...(item.location?.city !== undefined && { city: item.location.city }),
           }),
-        );
-      const text =
-        members.length >= 2
-          ? templateText(members, { maxMembers: TEXT_MEMBERS, maxTokens: TEXT_TOKENS })
-          : undefined;
+        ),
+    );
+    texts.clear();
+    // Only templates with two members' texts or more have a text to align.
+    const aligned = memberLists.flatMap((members, g) => (members.length >= 2 ? [g] : []));
+    const wanted = aligned.map((g) => memberLists[g] as TemplateMember[]);
+    const computed =
+      io.templateTexts === undefined
+        ? wanted.map((members) => templateText(members, TEMPLATE_TEXT_OPTIONS))
+        : await io.templateTexts(wanted);
+    const textOf = new Map(aligned.map((g, k) => [g, computed[k]]));
+    const nameValues = new Map<string, string[]>();
+    const templates: Template[] = groups.map((group, g) => {
+      const text = textOf.get(g);
       if (text !== undefined) {
         const nameSlots = text.parts
           .filter((part) => 'slot' in part)
@@ -215,7 +232,6 @@ export class LinkCollector {
         ...(text !== undefined && { parts: text.parts }),
       };
     });
-    texts.clear();
 
     const { networks, networkOf, hubs } = buildNetworks(
       {

@@ -3,17 +3,21 @@
  * back as promises, which the scanner awaits in submission order so output keeps input order.
  */
 import { Worker } from 'node:worker_threads';
+import type { TemplateMember, TemplateTextResult } from '../analyze/template-text.js';
 import { VigilError } from '../shared/errors.js';
 import type { Batch } from './input.js';
 import type { BatchResult } from './scan-batch.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './scan-worker.js';
 
+/** Work for a worker: a batch to analyse, or template texts to compute after the scan. */
 interface Task {
-  readonly seq: number;
-  readonly batch: Batch;
-  readonly resolve: (result: BatchResult) => void;
+  readonly message: ToWorker & { type: 'batch' | 'texts' };
+  readonly resolve: (reply: FromWorker) => void;
   readonly reject: (error: Error) => void;
 }
+
+/** Templates per message: enough to amortise the message, few enough to share out evenly. */
+const TEXTS_PER_TASK = 64;
 
 interface Slot {
   readonly worker: Worker;
@@ -43,15 +47,10 @@ export class ScanPool {
         task: undefined,
       };
       slot.worker.on('message', (message: FromWorker) => {
-        if (message.type !== 'result') return;
+        if (message.type === 'summary') return;
         const task = slot.task;
         slot.task = undefined;
-        task?.resolve({
-          out: message.out,
-          issues: message.issues,
-          items: message.items,
-          ...(message.links !== undefined && { links: message.links }),
-        });
+        task?.resolve(message);
         this.#dispatch();
       });
       slot.worker.on('error', (error) => this.#fail(error));
@@ -62,16 +61,40 @@ export class ScanPool {
     });
   }
 
-  run(batch: Batch): Promise<BatchResult> {
+  async run(batch: Batch): Promise<BatchResult> {
+    const reply = await this.#submit({ type: 'batch', seq: this.#seq++, batch });
+    if (reply.type !== 'result') throw new Error('unexpected worker reply');
+    return {
+      out: reply.out,
+      issues: reply.issues,
+      items: reply.items,
+      ...(reply.links !== undefined && { links: reply.links }),
+    };
+  }
+
+  /** Template texts (templateText with TEMPLATE_TEXT_OPTIONS), computed by all workers. */
+  async templateTexts(
+    groups: readonly (readonly TemplateMember[])[],
+  ): Promise<(TemplateTextResult | undefined)[]> {
+    const parts: Promise<FromWorker>[] = [];
+    for (let i = 0; i < groups.length; i += TEXTS_PER_TASK) {
+      const chunk = groups.slice(i, i + TEXTS_PER_TASK);
+      parts.push(this.#submit({ type: 'texts', seq: this.#seq++, groups: chunk }));
+    }
+    const replies = await Promise.all(parts);
+    return replies.flatMap((reply) => (reply.type === 'texts' ? reply.texts : []));
+  }
+
+  #submit(message: ToWorker & { type: 'batch' | 'texts' }): Promise<FromWorker> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ seq: this.#seq++, batch, resolve, reject });
+      this.#queue.push({ message, resolve, reject });
       this.#dispatch();
     });
   }
 
-  /** Collects each worker's summary, then stops the workers. */
-  async finish(): Promise<FromWorker[]> {
+  /** Collects each worker's summary; the workers stay up for template texts until close(). */
+  async summaries(): Promise<FromWorker[]> {
     const summaries = await Promise.all(
       this.#slots.map(
         (slot) =>
@@ -85,7 +108,6 @@ export class ScanPool {
           }),
       ),
     );
-    await this.close();
     return summaries;
   }
 
@@ -100,9 +122,12 @@ export class ScanPool {
       const task = this.#queue.shift();
       if (task === undefined) return;
       slot.task = task;
-      const message: ToWorker = { type: 'batch', seq: task.seq, batch: task.batch };
+      const { message } = task;
       // Lines travel as bytes and are handed over, not copied.
-      const transfer = task.batch.kind === 'lines' ? [task.batch.bytes.buffer as ArrayBuffer] : [];
+      const transfer =
+        message.type === 'batch' && message.batch.kind === 'lines'
+          ? [message.batch.bytes.buffer as ArrayBuffer]
+          : [];
       slot.worker.postMessage(message, transfer);
     }
   }

@@ -7,8 +7,13 @@ import { createEngine } from '../analyze/analyze.js';
 import type { LinkRecord } from '../analyze/link-types.js';
 import type { ScoringModel } from '../analyze/score.js';
 import { ScanSummary, type SummaryOptions } from '../analyze/summary.js';
+import {
+  type TemplateMember,
+  type TemplateTextResult,
+  templateText,
+} from '../analyze/template-text.js';
 import type { Batch } from './input.js';
-import { createLinker, type LinkSetup } from './link.js';
+import { createLinker, type LinkSetup, TEMPLATE_TEXT_OPTIONS } from './link.js';
 import { compileRuleSources, type RuleSource } from './rules-files.js';
 import { processBatch } from './scan-batch.js';
 
@@ -20,7 +25,11 @@ export interface WorkerSetup {
   readonly link?: LinkSetup;
 }
 
-export type ToWorker = { type: 'batch'; seq: number; batch: Batch } | { type: 'finish' };
+export type ToWorker =
+  | { type: 'batch'; seq: number; batch: Batch }
+  /** With --link, after the scan: the texts of templates, from a few members each. */
+  | { type: 'texts'; seq: number; groups: readonly (readonly TemplateMember[])[] }
+  | { type: 'finish' };
 export type FromWorker =
   | {
       type: 'result';
@@ -30,6 +39,7 @@ export type FromWorker =
       items: number;
       links?: readonly LinkRecord[];
     }
+  | { type: 'texts'; seq: number; texts: (TemplateTextResult | undefined)[] }
   | { type: 'summary'; summary: ReturnType<ScanSummary['toJSON']> };
 
 const port = parentPort;
@@ -46,6 +56,13 @@ if (port !== null) {
         seq: message.seq,
         ...result,
         issues: [...result.issues],
+      };
+      port.postMessage(reply);
+    } else if (message.type === 'texts') {
+      const reply: FromWorker = {
+        type: 'texts',
+        seq: message.seq,
+        texts: message.groups.map((members) => templateText(members, TEMPLATE_TEXT_OPTIONS)),
       };
       port.postMessage(reply);
     } else {

@@ -168,10 +168,12 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
     }
     while (pending.length > 0) await writeResult(await (pending.shift() as Promise<BatchResult>));
     if (pool !== undefined) {
-      for (const message of await pool.finish()) {
+      for (const message of await pool.summaries()) {
         if (message.type === 'summary')
           summary.merge(ScanSummary.fromJSON(message.summary, summaryOptions));
       }
+      // The workers stay up only when linking will give them template texts to compute.
+      if (linking === undefined) await pool.close();
     }
   } catch (error) {
     // Settle the batches still in flight so that none rejects unobserved, then stop.
@@ -187,17 +189,22 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
   let linked: { templates: number; networks: number; hubs: number } | undefined;
   if (linking !== undefined) {
     if (!options.quiet) io.stderr.write('Linking templates and networks…\n');
-    linked = await linking.collector.finish({
-      outDir: linking.outDir,
-      partialResults: linking.partialResults,
-      results: join(linking.outDir, 'results.jsonl'),
-      rereadInput: async function* () {
-        const again = await openInput(options.input, io.stdin);
-        yield* format === 'jsonl'
-          ? jsonlBatches(again, inputOptions)
-          : csvBatches(again, format, inputOptions);
-      },
-    });
+    try {
+      linked = await linking.collector.finish({
+        outDir: linking.outDir,
+        partialResults: linking.partialResults,
+        results: join(linking.outDir, 'results.jsonl'),
+        rereadInput: async function* () {
+          const again = await openInput(options.input, io.stdin);
+          yield* format === 'jsonl'
+            ? jsonlBatches(again, inputOptions)
+            : csvBatches(again, format, inputOptions);
+        },
+        ...(pool !== undefined && { templateTexts: (groups) => pool.templateTexts(groups) }),
+      });
+    } finally {
+      await pool?.close();
+    }
   }
 
   const seconds = (io.now() - started) / 1000;
