@@ -147,6 +147,17 @@ describe('template index: grouping', () => {
     expect(index.templateOf('a')).toBeUndefined();
     expect(index.templateOf('b')).toBeUndefined();
     expect(groupsOf(index)).toEqual([['c', 'd']]);
+    // Every item has its position, signed or not, before and after a save and load.
+    const loaded = loadTemplateIndex(index.save());
+    for (const at of [index, loaded]) {
+      expect(['a', 'b', 'c', 'd', 'e'].map((id) => at.positionOf(id))).toEqual([
+        0,
+        1,
+        2,
+        3,
+        undefined,
+      ]);
+    }
   });
 
   it('does not let a chain of near duplicates join two templates whose exemplars differ', () => {

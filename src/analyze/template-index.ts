@@ -92,6 +92,8 @@ export interface TemplateIndex {
   templates(): TemplateGroup[];
   /** The template id of an item, or undefined when it has no near duplicate (or is unknown). */
   templateOf(id: string): string | undefined;
+  /** The order in which the item was added (0 for the first), or undefined when unknown. */
+  positionOf(id: string): number | undefined;
   /** Bytes that loadTemplateIndex restores exactly. */
   save(): Uint8Array;
   /** Signature comparisons made so far (for tests and benchmarks). */
@@ -334,6 +336,10 @@ class Index implements TemplateIndex {
       members,
       similarity: total / (members.length - 1),
     }));
+  }
+
+  positionOf(id: string): number | undefined {
+    return this.byId.get(id);
   }
 
   templateOf(id: string): string | undefined {

@@ -181,27 +181,23 @@ export class LinkCollector {
   }): Promise<{ templates: number; networks: number; hubs: number }> {
     this.strings.clear();
     const groups = this.index.templates();
-    const position = new Map<string, number>();
-    const positionOf = (id: string): number => {
-      if (position.size === 0) {
-        for (let i = 0; i < this.items.length; i++) position.set(this.items[i]?.id as string, i);
-      }
-      return position.get(id) ?? -1;
-    };
+    // The index and `items` hold the items in the same order: the order they were added.
+    const positionOf = (id: string): number => this.index.positionOf(id) ?? -1;
     const textMembers = groups.flatMap((group) => group.members.slice(0, TEXT_MEMBERS));
-    const texts = await this.readItems(textMembers.map(positionOf), io.rereadInput);
+    const texts = await this.readItems(
+      textMembers.map(positionOf),
+      io.rereadInput,
+      (item): TemplateMember => ({
+        id: item.id,
+        text: `${item.title ?? ''}\n\n${item.body ?? ''}`.trim(),
+        ...(item.location?.city !== undefined && { city: item.location.city }),
+      }),
+    );
     const memberLists = groups.map((group) =>
       group.members
         .slice(0, TEXT_MEMBERS)
         .map((id) => texts.get(positionOf(id)))
-        .filter((item): item is Item => item !== undefined)
-        .map(
-          (item): TemplateMember => ({
-            id: item.id,
-            text: `${item.title ?? ''}\n\n${item.body ?? ''}`.trim(),
-            ...(item.location?.city !== undefined && { city: item.location.city }),
-          }),
-        ),
+        .filter((member): member is TemplateMember => member !== undefined),
     );
     texts.clear();
     // Only templates with two members' texts or more have a text to align.
@@ -254,12 +250,18 @@ export class LinkCollector {
     const described = networks.flatMap((network) =>
       network.members.slice(0, DESCRIBED_MEMBERS).map(positionOf),
     );
-    const titles = await this.readItems(described, io.rereadInput);
+    // Only titles are kept of the items read back: a network report lists many members.
+    const titles = await this.readItems(described, io.rereadInput, (item) =>
+      item.title?.slice(0, TITLE_CHARS),
+    );
+    const ranked = [...networks].sort((a, b) => b.risk - a.risk || a.id.localeCompare(b.id));
     await writeLines(
       `${io.outDir}/networks.jsonl`,
-      [...networks]
-        .sort((a, b) => b.risk - a.risk || a.id.localeCompare(b.id))
-        .map((network) => JSON.stringify(this.describeNetwork(network, positionOf, titles))),
+      (function* (collector: LinkCollector) {
+        for (const network of ranked) {
+          yield JSON.stringify(collector.describeNetwork(network, positionOf, titles));
+        }
+      })(this),
     );
     titles.clear();
     await writeLines(
@@ -292,14 +294,14 @@ export class LinkCollector {
   private describeNetwork(
     network: Network,
     positionOf: (id: string) => number,
-    inputs: ReadonlyMap<number, Item>,
+    titles: ReadonlyMap<number, string | undefined>,
   ) {
     return {
       ...network,
       items: network.members.slice(0, DESCRIBED_MEMBERS).map((id) => {
         const at = positionOf(id);
         const item = this.items[at];
-        const title = inputs.get(at)?.title?.slice(0, TITLE_CHARS);
+        const title = titles.get(at);
         const template = this.index.templateOf(id);
         return {
           id,
@@ -316,14 +318,15 @@ export class LinkCollector {
   }
 
   /**
-   * The input items at these positions (indices of `items`), read again from the input. Only
-   * their lines are decoded and parsed: the rest of the input streams past as bytes.
+   * What `keep` takes of the input items at these positions (indices of `items`), read again
+   * from the input. Only their lines are decoded and parsed: the rest streams past as bytes.
    */
-  private async readItems(
+  private async readItems<T>(
     positions: readonly number[],
     rereadInput: () => AsyncIterable<BatchWithIssues>,
-  ): Promise<Map<number, Item>> {
-    const found = new Map<number, Item>();
+    keep: (item: Item) => T,
+  ): Promise<Map<number, T>> {
+    const found = new Map<number, T>();
     const atLine = new Map<number, number>();
     for (const at of positions) if (at >= 0) atLine.set(this.lines[at] as number, at);
     if (atLine.size === 0) return found;
@@ -335,7 +338,7 @@ export class LinkCollector {
         (item, _record, line) => {
           const at = atLine.get(line);
           // The same line must still hold the same item: the input may have changed since.
-          if (at !== undefined && this.items[at]?.id === item.id) found.set(at, item);
+          if (at !== undefined && this.items[at]?.id === item.id) found.set(at, keep(item));
         },
         [],
         wanted,
@@ -355,7 +358,7 @@ function grownTo<T extends Uint8Array | Float64Array>(array: T, length: number):
   return next;
 }
 
-async function writeLines(path: string, lines: readonly string[]): Promise<void> {
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
   const stream = createWriteStream(path);
   try {
     for (const line of lines) {
