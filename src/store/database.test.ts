@@ -1,16 +1,27 @@
 /**
- * Opening and migrating the database. The first suite runs on every database in DATABASES
- * (PostgreSQL joins the list with its dialect); the SQLite suite covers what only a file shows:
- * pragmas, reopening, read-only opens and files that are not Vigil databases.
+ * Opening and migrating the database. The first suite runs on every database of
+ * test/support/databases.ts (SQLite; PostgreSQL when VIGIL_TEST_DATABASE_URL is set); the
+ * others cover what only one engine shows: SQLite's pragmas and files, PostgreSQL's type
+ * parsing, concurrent migrations, read-only sessions and connection errors.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_POSTGRES_URL, testDatabases } from '../../test/support/databases.js';
 import { isVigilError, type VigilError } from '../shared/errors.js';
-import { type Db, openDatabase, toDbInteger } from './database.js';
-import { appliedMigrations, KNOWN_MIGRATIONS, MIGRATION_TABLE } from './migrations.js';
+import { type Db, type OpenOptions, openDatabase, toDbInteger } from './database.js';
+import {
+  appliedMigrations,
+  KNOWN_MIGRATIONS,
+  MIGRATION_TABLE,
+  type SqlDialectName,
+} from './migrations.js';
+
+const DATABASES = testDatabases();
 
 const folder = mkdtempSync(join(tmpdir(), 'vigil-database-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -19,11 +30,6 @@ let files = 0;
 function newFile(): string {
   return join(folder, `db-${files++}.db`);
 }
-
-const DATABASES: readonly { name: string; open: () => Promise<Db> }[] = [
-  { name: 'SQLite in memory', open: () => openDatabase({ path: ':memory:' }) },
-  { name: 'SQLite file', open: () => openDatabase({ path: newFile() }) },
-];
 
 const TABLES = [
   'custody_link',
@@ -35,6 +41,13 @@ const TABLES = [
   'ledger_node',
   'vigil_migration',
   'vigil_migration_lock',
+];
+
+const INDEXES = [
+  { name: 'custody_link_case', table: 'custody_link' },
+  { name: 'custody_link_evidence', table: 'custody_link' },
+  { name: 'evidence_case', table: 'evidence' },
+  { name: 'evidence_sha256', table: 'evidence' },
 ];
 
 async function withDb<T>(opening: Promise<Db>, use: (db: Db) => Promise<T>): Promise<T> {
@@ -61,17 +74,39 @@ function expectNoHostPath(error: VigilError): void {
   expect(JSON.stringify(error.toJSON())).not.toContain(folder);
 }
 
-describe.each(DATABASES)('database on $name', ({ open }) => {
-  it('creates every table, the single head row and the migration record', () =>
-    withDb(open(), async (db) => {
+/** The secondary indexes Vigil created, from the engine's own catalogue. */
+async function indexes(db: Db, dialect: SqlDialectName, schema: string | undefined) {
+  const { rows } =
+    dialect === 'sqlite'
+      ? await sql<{ name: string; table: string }>`
+          select name, tbl_name as "table" from sqlite_master
+          where type = 'index' and sql is not null order by name`.execute(db)
+      : await sql<{ name: string; table: string }>`
+          select indexname as name, tablename as "table" from pg_indexes
+          where schemaname = ${schema} and indexname not like '%_pk' and indexname not like '%_pkey'
+          order by indexname`.execute(db);
+  return rows;
+}
+
+describe.each(DATABASES)('database on $name', (database) => {
+  const { open, location, persistent, dialect } = database;
+
+  it('creates every table, index, the single head row and the migration record', async () => {
+    const options = await location();
+    const schema = database.schemaOf(options);
+    await withDb(openDatabase(options), async (db) => {
+      // On PostgreSQL the catalogue holds other suites' schemas; Vigil looks at its own only.
       const tables = await db.introspection.getTables();
       expect(tables.map((table) => table.name).sort()).toEqual(TABLES);
+      expect(new Set(tables.map((table) => table.schema))).toEqual(new Set([schema]));
+      expect(await indexes(db, dialect, schema)).toEqual(INDEXES);
       expect(await db.selectFrom('ledger_head').selectAll().execute()).toEqual([
         { id: 1, size: 0 },
       ]);
       expect(await appliedMigrations(db)).toEqual([...KNOWN_MIGRATIONS]);
       expect(KNOWN_MIGRATIONS[0]).toBe('0001_ledger');
-    }));
+    });
+  });
 
   it('keeps a single head row', () =>
     withDb(open(), async (db) => {
@@ -117,7 +152,71 @@ describe.each(DATABASES)('database on $name', ({ open }) => {
       };
       await db.insertInto('ledger_key').values(key).execute();
       expect(await db.selectFrom('ledger_key').selectAll().execute()).toEqual([key]);
+      // Every byte value, from a view into a larger buffer: drivers must store the view only.
+      const all = Uint8Array.from({ length: 258 }, (_, i) => i % 256);
+      const data = all.subarray(1, 257);
+      await db.insertInto('ledger_leaf').values({ idx: 0, data }).execute();
+      const row = await db.selectFrom('ledger_leaf').select(['idx', 'data']).executeTakeFirst();
+      expect(row?.idx).toBe(0);
+      expect(Buffer.from(row?.data ?? []).equals(Buffer.from(data))).toBe(true);
     }));
+
+  if (!persistent) return;
+
+  it('reopens a database without migrating again, keeping its data', async () => {
+    const options = await location();
+    const migrations = (db: Db) =>
+      db
+        .selectFrom(MIGRATION_TABLE as 'ledger_key')
+        .selectAll()
+        .execute();
+    await withDb(openDatabase(options), async (db) => {
+      await db.updateTable('ledger_head').set({ size: 0 }).execute();
+      await db
+        .insertInto('ledger_leaf')
+        .values({ idx: 0, data: new Uint8Array([7]) })
+        .execute();
+    });
+    const before = await withDb(openDatabase(options), migrations);
+    await withDb(openDatabase(options), async (db) => {
+      expect(await migrations(db)).toEqual(before);
+      expect(await db.selectFrom('ledger_head').selectAll().execute()).toEqual([
+        { id: 1, size: 0 },
+      ]);
+      expect(await db.selectFrom('ledger_leaf').select('idx').execute()).toEqual([{ idx: 0 }]);
+    });
+  });
+
+  it('refuses a database migrated by a newer Vigil', async () => {
+    const options = await location();
+    await withDb(openDatabase(options), (db) =>
+      sql`insert into ${sql.table(MIGRATION_TABLE)} (name, timestamp) values ('9999_future', '2099-01-01T00:00:00.000Z')`.execute(
+        db,
+      ),
+    );
+    for (const readonly of [false, true]) {
+      const error = await storeError(openDatabase({ ...options, readonly }));
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.message).toMatch(/newer version of Vigil/);
+      expect(error.details).toMatchObject({ unknownMigrations: ['9999_future'] });
+      expectNoHostPath(error);
+    }
+  });
+
+  it('opens a migrated database read-only, and refuses one it would have to create', async () => {
+    const options = await location();
+    await withDb(openDatabase(options), async () => {});
+    await withDb(openDatabase({ ...options, readonly: true }), async (db) => {
+      expect(await db.selectFrom('ledger_head').select('size').execute()).toEqual([{ size: 0 }]);
+      await expect(db.updateTable('ledger_head').set({ size: 1 }).execute()).rejects.toThrow(
+        /read-?only/,
+      );
+    });
+    // A file must exist (see the SQLite suite); a PostgreSQL schema may be there, empty.
+    const empty = await storeError(openDatabase({ ...(await location()), readonly: true }));
+    expect(empty.code).toBe('STORE_UNAVAILABLE');
+    if (dialect === 'postgres') expect(empty.message).toMatch(/holds no Vigil database/);
+  });
 });
 
 describe('database on SQLite', () => {
@@ -130,64 +229,6 @@ describe('database on SQLite', () => {
       expect(await pragma('foreign_keys')).toBe(1);
       expect(await pragma('busy_timeout')).toBe(5000);
     }));
-
-  it('creates the indexes of migration 0001', () =>
-    withDb(openDatabase({ path: ':memory:' }), async (db) => {
-      const indexes = await sql<{ name: string; tbl_name: string }>`
-        select name, tbl_name from sqlite_master where type = 'index' and sql is not null
-        order by name`.execute(db);
-      expect(indexes.rows).toEqual([
-        { name: 'custody_link_case', tbl_name: 'custody_link' },
-        { name: 'custody_link_evidence', tbl_name: 'custody_link' },
-        { name: 'evidence_case', tbl_name: 'evidence' },
-        { name: 'evidence_sha256', tbl_name: 'evidence' },
-      ]);
-    }));
-
-  it('reopens a file without migrating again, keeping its data', async () => {
-    const path = newFile();
-    await withDb(openDatabase({ path }), async (db) => {
-      await db.updateTable('ledger_head').set({ size: 0 }).execute();
-      await db
-        .insertInto('ledger_leaf')
-        .values({ idx: 0, data: new Uint8Array([7]) })
-        .execute();
-    });
-    const before = await withDb(openDatabase({ path }), (db) =>
-      db
-        .selectFrom(MIGRATION_TABLE as 'ledger_key')
-        .selectAll()
-        .execute(),
-    );
-    await withDb(openDatabase({ path }), async (db) => {
-      expect(
-        await db
-          .selectFrom(MIGRATION_TABLE as 'ledger_key')
-          .selectAll()
-          .execute(),
-      ).toEqual(before);
-      expect(await db.selectFrom('ledger_head').selectAll().execute()).toEqual([
-        { id: 1, size: 0 },
-      ]);
-      expect(await db.selectFrom('ledger_leaf').select('idx').execute()).toEqual([{ idx: 0 }]);
-    });
-  });
-
-  it('refuses a database migrated by a newer Vigil', async () => {
-    const path = newFile();
-    await withDb(openDatabase({ path }), (db) =>
-      sql`insert into ${sql.table(MIGRATION_TABLE)} (name, timestamp) values ('9999_future', '2099-01-01T00:00:00.000Z')`.execute(
-        db,
-      ),
-    );
-    for (const readonly of [false, true]) {
-      const error = await storeError(openDatabase({ path, readonly }));
-      expect(error.code).toBe('STORE_UNAVAILABLE');
-      expect(error.message).toMatch(/newer version of Vigil/);
-      expect(error.details).toMatchObject({ unknownMigrations: ['9999_future'] });
-      expectNoHostPath(error);
-    }
-  });
 
   it('refuses a file that is not a database, keeping the engine error as the cause', async () => {
     const path = newFile();
@@ -205,21 +246,161 @@ describe('database on SQLite', () => {
     expectNoHostPath(error);
   });
 
-  it('opens a migrated file read-only, and refuses files it would have to create or migrate', async () => {
-    const path = newFile();
-    await withDb(openDatabase({ path }), async () => {});
-    await withDb(openDatabase({ path, readonly: true }), async (db) => {
-      expect(await db.selectFrom('ledger_head').select('size').execute()).toEqual([{ size: 0 }]);
-      await expect(db.updateTable('ledger_head').set({ size: 1 }).execute()).rejects.toThrow(
-        /readonly/,
-      );
-    });
+  it('refuses to open read-only a file that is missing or empty', async () => {
     const missing = await storeError(openDatabase({ path: newFile(), readonly: true }));
     expect(missing.code).toBe('STORE_UNAVAILABLE');
+    expectNoHostPath(missing);
     const empty = newFile();
     writeFileSync(empty, '');
     const notVigil = await storeError(openDatabase({ path: empty, readonly: true }));
     expect(notVigil.message).toMatch(/not a Vigil database/);
+  });
+});
+
+describe('database on PostgreSQL: options and unreachable servers', () => {
+  const PASSWORD = 'pw-that-must-not-leak';
+
+  /** Neither what users see nor what logs print (the cause included) holds the password. */
+  function expectNoPassword(error: VigilError): void {
+    expect(JSON.stringify(error.toJSON())).not.toContain(PASSWORD);
+    expect(inspect(error, { depth: 8 })).not.toContain(PASSWORD);
+  }
+
+  it('refuses a URL that is not a PostgreSQL URL, without quoting it', async () => {
+    const error = await storeError(openDatabase({ url: `mysql://root:${PASSWORD}@db/vigil` }));
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toMatch(/VIGIL_DATABASE_URL/);
+    expectNoPassword(error);
+  });
+
+  it('refuses a schema name it would have to quote and a pool without connections', async () => {
+    const url = 'postgres://vigil@127.0.0.1:1/vigil';
+    for (const options of [
+      { url, schema: 'Vigil' },
+      { url, schema: 'a"; drop table x; --' },
+      { url, poolSize: 0 },
+      { url, poolSize: 1.5 },
+    ]) {
+      expect((await storeError(openDatabase(options))).code).toBe('STORE_UNAVAILABLE');
+    }
+  });
+
+  it('reports a refused connection as STORE_UNAVAILABLE, saying what to check', async () => {
+    // Port 1 (tcpmux) is closed on any machine that runs these tests.
+    const error = await storeError(
+      openDatabase({ url: `postgres://vigil:${PASSWORD}@127.0.0.1:1/vigil` }),
+    );
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toMatch(/Cannot reach the PostgreSQL server.*VIGIL_DATABASE_URL/);
+    expect(error.details).toEqual({ engineCode: 'ECONNREFUSED' });
+    expect(JSON.stringify(error.toJSON())).not.toContain('127.0.0.1');
+    expectNoPassword(error);
+  });
+
+  describe.runIf(TEST_POSTGRES_URL !== undefined)('on the configured server', () => {
+    const url = new URL(TEST_POSTGRES_URL ?? 'postgres://localhost');
+
+    it('reports an unknown database and an unknown user, without the password', async () => {
+      const noDatabase = new URL(url);
+      noDatabase.password = PASSWORD;
+      noDatabase.pathname = '/vigil_no_such_database';
+      const database = await storeError(openDatabase({ url: noDatabase.href }));
+      expect(database.details).toEqual({ engineCode: '3D000' });
+      expect(database.message).toMatch(/does not exist/);
+      expectNoPassword(database);
+
+      const noUser = new URL(url);
+      noUser.username = 'vigil_no_such_user';
+      noUser.password = PASSWORD;
+      const user = await storeError(openDatabase({ url: noUser.href }));
+      expect(user.details).toEqual({ engineCode: '28000' });
+      expect(user.message).toMatch(/refused the user or password/);
+      expectNoPassword(user);
+    });
+  });
+});
+
+describe.runIf(TEST_POSTGRES_URL !== undefined)('database on PostgreSQL', () => {
+  const database = DATABASES.find((candidate) => candidate.dialect === 'postgres');
+  const location = (options?: { createSchema?: boolean }): Promise<OpenOptions> => {
+    if (database === undefined) throw new Error('PostgreSQL is configured but not in DATABASES');
+    return database.location(options);
+  };
+
+  it('reads int8 columns as numbers, refuses one beyond 2^53 - 1, and leaves pg.types alone', async () => {
+    await withDb(openDatabase(await location()), async (db) => {
+      await db.updateTable('ledger_head').set({ size: Number.MAX_SAFE_INTEGER }).execute();
+      expect(await db.selectFrom('ledger_head').select('size').execute()).toEqual([
+        { size: Number.MAX_SAFE_INTEGER },
+      ]);
+      await sql`update ledger_head set size = size + 1`.execute(db);
+      const error = await storeError(db.selectFrom('ledger_head').select('size').execute());
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.details).toEqual({ value: '9007199254740992' });
+      // The connection is still usable after a refused row.
+      expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    });
+    expect(pg.types.getTypeParser(pg.types.builtins.INT8)('12')).toBe('12');
+  });
+
+  it('lets processes that open a new database at once take turns migrating it', async () => {
+    const options = await location({ createSchema: false });
+    const dbs = await Promise.all(Array.from({ length: 4 }, () => openDatabase(options)));
+    try {
+      for (const db of dbs) {
+        expect(await appliedMigrations(db)).toEqual([...KNOWN_MIGRATIONS]);
+        expect(await db.selectFrom('ledger_head').selectAll().execute()).toEqual([
+          { id: 1, size: 0 },
+        ]);
+      }
+    } finally {
+      await Promise.all(dbs.map((db) => db.destroy()));
+    }
+  });
+
+  it('uses the current schema of the connection when given none', async () => {
+    const options = await location();
+    const schema = database?.schemaOf(options) ?? '';
+    // What a server's user settings would do: a search path naming the test's schema first.
+    const url = new URL(TEST_POSTGRES_URL ?? '');
+    url.searchParams.set('options', `-c search_path=${schema},public`);
+    await withDb(openDatabase({ url: url.href }), async (db) => {
+      expect(await appliedMigrations(db)).toEqual([...KNOWN_MIGRATIONS]);
+    });
+    await withDb(openDatabase(options), async (db) => {
+      expect(await appliedMigrations(db)).toEqual([...KNOWN_MIGRATIONS]);
+    });
+  });
+
+  it('keeps every table in its own schema and starts every transaction read-only when asked', async () => {
+    const options = await location();
+    await withDb(openDatabase(options), async (db) => {
+      const { rows } = await sql<{ schema: string; read_only: string }>`
+        select current_schema() as schema,
+          current_setting('default_transaction_read_only') as read_only`.execute(db);
+      expect(rows).toEqual([{ schema: database?.schemaOf(options), read_only: 'off' }]);
+    });
+    await withDb(openDatabase({ ...options, readonly: true }), async (db) => {
+      const { rows } = await sql<{ read_only: string }>`
+        select current_setting('default_transaction_read_only') as read_only`.execute(db);
+      expect(rows).toEqual([{ read_only: 'on' }]);
+      const error = await db
+        .transaction()
+        .execute((trx) =>
+          trx
+            .insertInto('ledger_key')
+            .values({
+              key_id: 'k',
+              name: 'n',
+              verifier_key: 'v',
+              created_at: 'c',
+              retired_at: null,
+            })
+            .execute(),
+        )
+        .catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: '25006' });
+    });
   });
 });
 

@@ -5,7 +5,20 @@
  * `Db` type.
  */
 import Database from 'better-sqlite3';
-import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import {
+  type ColumnMetadata,
+  type DatabaseIntrospector,
+  type DatabaseMetadataOptions,
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  DEFAULT_MIGRATION_TABLE,
+  Kysely,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  sql,
+  type TableMetadata,
+} from 'kysely';
+import pg, { type CustomTypesConfig } from 'pg';
 import { type ErrorCode, isVigilError, VigilError } from '../shared/errors.js';
 import {
   appliedMigrations,
@@ -78,31 +91,57 @@ export interface VigilDatabase {
 
 export type Db = Kysely<VigilDatabase>;
 
-export interface OpenOptions {
+/** An SQLite database file: the default, with no server to run. */
+export interface SqliteOpenOptions {
   /** A database file, or ':memory:'. */
   readonly path: string;
   /** Open an existing, fully migrated database without writing to it. */
   readonly readonly?: boolean;
 }
 
+/** A PostgreSQL database, for several processes or machines sharing one store. */
+export interface PostgresOpenOptions {
+  /**
+   * `postgres://user:password@host:port/database`. The composition root reads it (from
+   * VIGIL_DATABASE_URL); it never appears in errors, since it may hold a password.
+   */
+  readonly url: string;
+  /**
+   * The schema that holds Vigil's tables, created on a writable open if missing (tests give each
+   * suite its own). Default: the connection's current schema, usually `public`.
+   */
+  readonly schema?: string;
+  /** Most connections the pool holds open (default 10). */
+  readonly poolSize?: number;
+  /**
+   * Open an existing, fully migrated database and refuse writes. PostgreSQL has no read-only
+   * open: every transaction of the pool starts read-only, which stops mistakes, not a user who
+   * can switch it back; a role granted only SELECT is the real guard.
+   */
+  readonly readonly?: boolean;
+}
+
+export type OpenOptions = SqliteOpenOptions | PostgresOpenOptions;
+
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Opens the database, creating the file (not its folder) if needed, and migrates it to the
- * latest schema.
+ * Opens the database and migrates it to the latest schema: an SQLite file (created if needed,
+ * not its folder) or a PostgreSQL database (the schema is created if needed, not the database).
  * A read-only open migrates nothing and refuses a schema other than the latest.
- * Throws STORE_UNAVAILABLE when the file cannot be opened or migrated, or was written by a
- * newer Vigil.
+ * Throws STORE_UNAVAILABLE when the database cannot be opened, reached or migrated, or was
+ * written by a newer Vigil.
  *
- * Open one `Db` per database file in a process and share it: better-sqlite3 waits for another
+ * Open one `Db` per SQLite file in a process and share it: better-sqlite3 waits for another
  * connection's lock synchronously, so a second connection in the same thread would wait out
- * busy_timeout for a transaction that cannot finish while it blocks. Other processes are fine.
+ * busy_timeout for a transaction that cannot finish while it blocks. Other processes are fine,
+ * and so are any number of `Db`s on PostgreSQL.
  */
 export async function openDatabase(options: OpenOptions): Promise<Db> {
-  return openSqlite(options);
+  return 'url' in options ? openPostgres(options) : openSqlite(options);
 }
 
-async function openSqlite(options: OpenOptions): Promise<Db> {
+async function openSqlite(options: SqliteOpenOptions): Promise<Db> {
   const readonly = options.readonly ?? false;
   let raw: Database.Database | undefined;
   let db: Db | undefined;
@@ -112,8 +151,12 @@ async function openSqlite(options: OpenOptions): Promise<Db> {
     db = new Kysely<VigilDatabase>({
       dialect: new SqliteDialect({ database: withStatementCache(raw) }),
     });
-    if (readonly) await requireLatestSchema(db);
-    else await migrateSqlite(raw, db);
+    if (readonly) {
+      await requireLatestSchema(
+        db,
+        'The file is not a Vigil database. Check the data folder (--data-dir).',
+      );
+    } else await migrateSqlite(raw, db);
     return db;
   } catch (error) {
     if (db !== undefined) await db.destroy();
@@ -183,6 +226,209 @@ async function migrateSqlite(raw: Database.Database, db: Db): Promise<void> {
   }
 }
 
+const DEFAULT_POOL_SIZE = 10;
+/** pg waits forever for a server that drops packets; an open should fail and say why. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Lower-case unquoted identifiers only: what PostgreSQL folds names to, and safe to quote. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+async function openPostgres(options: PostgresOpenOptions): Promise<Db> {
+  const readonly = options.readonly ?? false;
+  checkPostgresOptions(options);
+  const settings = sessionSettings(options.schema, readonly);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'vigil',
+    types: POSTGRES_TYPES,
+    // Run on each new connection before the pool hands it out; a connection that cannot be
+    // set up is closed, not reused.
+    ...(settings === undefined
+      ? {}
+      : {
+          onConnect: async (client: pg.ClientBase) => {
+            await client.query(settings);
+          },
+        }),
+  });
+  // An idle connection the server closes (a restart) is dropped by the pool, and the next query
+  // opens another or fails with its own error; unheard, the event would end the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<VigilDatabase>({ dialect: new VigilPostgresDialect({ pool }) });
+  try {
+    const schema = options.schema ?? (await currentSchema(db));
+    if (readonly) {
+      await requireLatestSchema(
+        db,
+        `The PostgreSQL schema "${schema}" holds no Vigil database. Check VIGIL_DATABASE_URL and the schema.`,
+      );
+    } else await migratePostgres(db, schema);
+    return db;
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw postgresUnavailable(error);
+  }
+}
+
+function checkPostgresOptions(options: PostgresOpenOptions): void {
+  // The URL itself is never quoted back: it may carry a password.
+  if (!/^postgres(ql)?:\/\//i.test(options.url)) {
+    throw new VigilError(
+      'STORE_UNAVAILABLE',
+      'The database URL is not a PostgreSQL URL. Check VIGIL_DATABASE_URL: it has the form postgres://user:password@host:5432/database.',
+    );
+  }
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    throw new VigilError(
+      'STORE_UNAVAILABLE',
+      'The PostgreSQL schema name must be 1 to 63 lower-case letters, digits or underscores, not starting with a digit.',
+      { details: { schema: options.schema } },
+    );
+  }
+  const size = options.poolSize;
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= 1)) {
+    throw new VigilError(
+      'STORE_UNAVAILABLE',
+      'The database pool size must be a whole number of connections, at least 1.',
+      { details: { poolSize: size } },
+    );
+  }
+}
+
+/**
+ * A schema search path of Vigil's schema alone, so that no query finds a table of the same name
+ * elsewhere; the schema need not exist yet (the migrator creates it). Both settings are plain
+ * SQL in one round trip (no parameters: the simple protocol, which allows two statements).
+ */
+function sessionSettings(schema: string | undefined, readonly: boolean): string | undefined {
+  const settings: string[] = [];
+  if (schema !== undefined) settings.push(`set search_path to "${schema}"`);
+  if (readonly) settings.push('set default_transaction_read_only = on');
+  return settings.length === 0 ? undefined : settings.join('; ');
+}
+
+async function currentSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  );
+  const schema = rows[0]?.schema;
+  if (schema === undefined || schema === null) {
+    throw new VigilError(
+      'STORE_UNAVAILABLE',
+      'The PostgreSQL connection has no current schema: its search_path names no schema that exists. Create the schema, or fix the search_path of the user in VIGIL_DATABASE_URL.',
+    );
+  }
+  return schema;
+}
+
+/**
+ * Kysely's PostgreSQL migrator runs all pending migrations in one transaction, after taking a
+ * session advisory lock (pg_advisory_lock): two processes opening a new database at once take
+ * turns, and the second finds the schema migrated. It creates the schema and its bookkeeping
+ * tables before the lock, tolerating a concurrent creator. The lock is one per database, so
+ * migrations of different schemas take turns as well.
+ */
+async function migratePostgres(db: Db, schema: string): Promise<void> {
+  if (isLatest(await appliedMigrations(db))) return;
+  await migrateToLatest(db, 'postgres', schema);
+}
+
+/**
+ * Kysely's PostgreSQL introspector lists the tables of every schema, and checks each schema's
+ * privileges by name: a schema dropped meanwhile (parallel test suites dropping theirs) fails
+ * the whole listing. Vigil's tables are in the current schema (the search path holds only
+ * Vigil's schema when one is given), so its migrator and `appliedMigrations` look there only.
+ */
+class VigilPostgresDialect extends PostgresDialect {
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's Dialect signature.
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const all = super.createIntrospector(db);
+    const getTables = (options?: DatabaseMetadataOptions) => currentSchemaTables(db, options);
+    return {
+      getSchemas: () => all.getSchemas(),
+      getTables,
+      getMetadata: async (options) => ({ tables: await getTables(options) }),
+    };
+  }
+}
+
+async function currentSchemaTables(
+  // biome-ignore lint/suspicious/noExplicitAny: the catalogue is no table of VigilDatabase.
+  db: Kysely<any>,
+  options: DatabaseMetadataOptions = { withInternalKyselyTables: false },
+): Promise<TableMetadata[]> {
+  const { rows } = await sql<{
+    table: string;
+    kind: string;
+    schema: string;
+    column: string;
+    type: string;
+    type_schema: string;
+    not_null: boolean;
+    has_default: boolean;
+    serial: string | null;
+    comment: string | null;
+  }>`
+    select c.relname as "table", c.relkind as kind, ns.nspname as schema, a.attname as "column",
+      typ.typname as type, tns.nspname as type_schema, a.attnotnull as not_null,
+      a.atthasdef as has_default, col_description(a.attrelid, a.attnum) as comment,
+      pg_get_serial_sequence(quote_ident(ns.nspname) || '.' || quote_ident(c.relname), a.attname) as serial
+    from pg_catalog.pg_class c
+    join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+    join pg_catalog.pg_attribute a on a.attrelid = c.oid
+    join pg_catalog.pg_type typ on typ.oid = a.atttypid
+    join pg_catalog.pg_namespace tns on tns.oid = typ.typnamespace
+    where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      and a.attnum >= 0 and not a.attisdropped
+    order by c.relname, a.attnum`.execute(db);
+  const tables = new Map<string, TableMetadata & { columns: ColumnMetadata[] }>();
+  for (const row of rows) {
+    const internal =
+      row.table === DEFAULT_MIGRATION_TABLE || row.table === DEFAULT_MIGRATION_LOCK_TABLE;
+    if (internal && !options.withInternalKyselyTables) continue;
+    let table = tables.get(row.table);
+    if (table === undefined) {
+      table = { name: row.table, isView: row.kind === 'v', schema: row.schema, columns: [] };
+      tables.set(row.table, table);
+    }
+    table.columns.push({
+      name: row.column,
+      dataType: row.type,
+      dataTypeSchema: row.type_schema,
+      isAutoIncrementing: row.serial !== null,
+      isNullable: !row.not_null,
+      hasDefaultValue: row.has_default,
+      ...(row.comment === null ? {} : { comment: row.comment }),
+    });
+  }
+  return [...tables.values()];
+}
+
+/**
+ * pg hands back int8 (bigint) columns as strings, since they may exceed what a JS number holds
+ * exactly. Vigil's row types are numbers and Vigil never writes an integer beyond 2^53 - 1
+ * (toDbInteger), so int8 becomes a number, and a larger value (written by something else) is
+ * refused, never rounded. Set per pool: pg's global `types` would change every other pg user in
+ * the process.
+ */
+const POSTGRES_TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 && format !== 'binary'
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+};
+
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (Number.isSafeInteger(value)) return value;
+  throw new VigilError(
+    'STORE_UNAVAILABLE',
+    `The database holds the whole number ${text}, beyond ${Number.MAX_SAFE_INTEGER}, the largest Vigil can read exactly; Vigil never writes one. Do not write to the database; keep it for examination.`,
+    { details: { value: text } },
+  );
+}
+
 function isLatest(applied: readonly string[]): boolean {
   return (
     applied.length === KNOWN_MIGRATIONS.length &&
@@ -190,29 +436,79 @@ function isLatest(applied: readonly string[]): boolean {
   );
 }
 
-async function requireLatestSchema(db: Db): Promise<void> {
+async function requireLatestSchema(db: Db, notVigil: string): Promise<void> {
   const applied = await appliedMigrations(db);
   refuseNewerSchema(applied);
   if (!isLatest(applied)) {
     throw new VigilError(
       'STORE_UNAVAILABLE',
       applied.length === 0
-        ? 'The file is not a Vigil database. Check the data folder (--data-dir).'
+        ? notVigil
         : 'The database has an older schema and cannot be migrated when opened read-only. Run any Vigil command that writes (it migrates the database), then retry.',
       { details: { appliedMigrations: applied, knownSchema: KNOWN_MIGRATIONS.at(-1) } },
     );
   }
 }
 
+function engineCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ('code' in error && error.code !== undefined) return String(error.code);
+  // Node reports a refused connection to a name with several addresses (localhost: ::1 and
+  // 127.0.0.1) as an AggregateError of one error per address.
+  if (error instanceof AggregateError) return engineCode(error.errors[0]);
+  return undefined;
+}
+
 function storeUnavailable(error: unknown): VigilError {
   if (isVigilError(error)) return error;
-  const engineCode =
-    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  const code = engineCode(error);
   const message =
     'Cannot open or migrate the database. Check that the data folder (--data-dir) exists and is writable and that the file in it is a Vigil database.';
-  return engineCode === undefined
+  return code === undefined
     ? new VigilError('STORE_UNAVAILABLE', message, { cause: error })
-    : new VigilError('STORE_UNAVAILABLE', message, { details: { engineCode }, cause: error });
+    : new VigilError('STORE_UNAVAILABLE', message, { details: { engineCode: code }, cause: error });
+}
+
+/** Network errors of a server that cannot be reached at all. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * What to check, by the server's SQLSTATE or the network error. The message names neither the
+ * URL nor the server (it may hold a password; where the data lives is an internal, as a file
+ * path is on SQLite); the engine error stays as the cause, for logs.
+ */
+function postgresUnavailable(error: unknown): VigilError {
+  if (isVigilError(error)) return error;
+  const code = engineCode(error);
+  const timedOut = error instanceof Error && /timeout/i.test(error.message);
+  let message: string;
+  if ((code !== undefined && UNREACHABLE.has(code)) || (code === undefined && timedOut)) {
+    message =
+      'Cannot reach the PostgreSQL server. Check the host and port in VIGIL_DATABASE_URL and that the server runs and accepts TCP connections from this machine.';
+  } else if (code === '28P01' || code === '28000') {
+    message =
+      'The PostgreSQL server refused the user or password. Check the credentials in VIGIL_DATABASE_URL and the server’s client authentication (pg_hba.conf).';
+  } else if (code === '3D000') {
+    message =
+      'The PostgreSQL database named in VIGIL_DATABASE_URL does not exist. Create it (createdb) or fix the URL.';
+  } else if (code === '42501') {
+    message =
+      'The PostgreSQL user lacks a privilege Vigil needs (to create its schema or tables, or to read them). Grant it, or use another user in VIGIL_DATABASE_URL.';
+  } else {
+    message =
+      'Cannot open or migrate the PostgreSQL database. Check VIGIL_DATABASE_URL and that the server runs.';
+  }
+  return code === undefined
+    ? new VigilError('STORE_UNAVAILABLE', message, { cause: error })
+    : new VigilError('STORE_UNAVAILABLE', message, { details: { engineCode: code }, cause: error });
 }
 
 const MAX_DB_INTEGER = BigInt(Number.MAX_SAFE_INTEGER);

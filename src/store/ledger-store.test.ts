@@ -1,13 +1,12 @@
 /**
  * The stored Merkle log against the pure ledger code: every root and proof the store serves must
- * equal the pure result and verify. The suite runs once per database in DATABASES (SQLite in
- * memory and in a file today; PostgreSQL joins the list with its dialect).
+ * equal the pure result and verify. The suite runs once per database of
+ * test/support/databases.ts (SQLite in memory and in a file; PostgreSQL when
+ * VIGIL_TEST_DATABASE_URL is set).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../test/support/databases.js';
 import { rejection } from '../../test/support/errors.js';
 import {
   appendLeaves,
@@ -26,17 +25,7 @@ import { isVigilError } from '../shared/errors.js';
 import { type Db, openDatabase } from './database.js';
 import { createGroupAppender, createLedgerStore, type LedgerStore } from './ledger-store.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'vigil-ledger-store-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-let files = 0;
-const DATABASES: readonly { name: string; open: () => Promise<Db> }[] = [
-  { name: 'SQLite in memory', open: () => openDatabase({ path: ':memory:' }) },
-  {
-    name: 'SQLite file',
-    open: () => openDatabase({ path: join(folder, `ledger-${files++}.db`) }),
-  },
-];
+const DATABASES = testDatabases();
 
 const encoder = new TextEncoder();
 
@@ -115,6 +104,11 @@ describe.each(DATABASES)('ledger store on $name', ({ open }) => {
     expect(await store.size()).toBe(5000n);
     expect(await store.leaf(0n)).toEqual(leaves[0]);
     expect(await store.leaf(4999n)).toEqual(leaves[4999]);
+    // Plain Uint8Arrays that hold no more memory than their bytes (pg's Buffers share 8 KiB slabs).
+    for (const bytes of [await store.leaf(1n), await store.root()]) {
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
+      expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+    }
     const streamed = await collect(store.leaves(10n, 4500n));
     expect(streamed.map((row) => row.index)).toEqual(
       Array.from({ length: 4490 }, (_, i) => BigInt(10 + i)),
@@ -448,20 +442,61 @@ describe.each(DATABASES)('ledger store on $name', ({ open }) => {
   });
 });
 
-describe('ledger store on a database that refuses writes', () => {
-  it('reports STORE_UNAVAILABLE with the engine code, and nothing is written', async () => {
-    const path = join(folder, 'read-only.db');
-    const writable = await openDatabase({ path });
-    await createLedgerStore(writable).append([new Uint8Array([1])]);
-    await writable.destroy();
-    const db = await openDatabase({ path, readonly: true });
-    try {
-      const error = await rejection(createLedgerStore(db).append([new Uint8Array([2])]));
-      expect(isVigilError(error, 'STORE_UNAVAILABLE')).toBe(true);
-      expect(isVigilError(error) && error.details).toEqual({ engine: 'SQLITE_READONLY' });
-      expect(await createLedgerStore(db).size()).toBe(1n);
-    } finally {
-      await db.destroy();
-    }
-  });
-});
+describe.each(DATABASES.filter((database) => database.persistent))(
+  'ledger store on $name opened read-only',
+  ({ location, dialect }) => {
+    it('refuses to append with STORE_UNAVAILABLE and the engine code; nothing is written', async () => {
+      const options = await location();
+      const writable = await openDatabase(options);
+      await createLedgerStore(writable).append([new Uint8Array([1])]);
+      await writable.destroy();
+      const db = await openDatabase({ ...options, readonly: true });
+      try {
+        const error = await rejection(createLedgerStore(db).append([new Uint8Array([2])]));
+        expect(isVigilError(error, 'STORE_UNAVAILABLE')).toBe(true);
+        expect(isVigilError(error) && error.details).toEqual({
+          // SQLSTATE 25006: read_only_sql_transaction.
+          engine: dialect === 'sqlite' ? 'SQLITE_READONLY' : '25006',
+        });
+        expect(await createLedgerStore(db).size()).toBe(1n);
+      } finally {
+        await db.destroy();
+      }
+    });
+  },
+);
+
+describe.each(DATABASES.filter((database) => database.dialect === 'postgres'))(
+  'ledger store on $name shared by several processes',
+  ({ location }) => {
+    it('serialises appends from separate pools on the head row: ranges stay whole and distinct', async () => {
+      const options = await location();
+      // Each Db stands for a process: its own pool, store, serialiser and node memo.
+      const dbs = await Promise.all(Array.from({ length: 3 }, () => openDatabase(options)));
+      try {
+        const stores = dbs.map((db) => createLedgerStore(db));
+        const batches = Array.from({ length: 30 }, (_, b) => leavesFor(1 + (b % 5), `p${b}`));
+        const results = await Promise.all(
+          batches.map((batch, b) => (stores[b % stores.length] as LedgerStore).append(batch)),
+        );
+        const ranges = results
+          .map((result, b) => ({ ...result, b }))
+          .sort((x, y) => Number(x.first - y.first));
+        let next = 0n;
+        for (const { first, size, b } of ranges) {
+          expect(first).toBe(next);
+          expect(size - first).toBe(BigInt(batches[b]?.length ?? -1));
+          next = size;
+        }
+        const [one, two] = stores as [LedgerStore, LedgerStore];
+        expect((await one.verify()).size).toBe(next);
+        expect(await two.root()).toEqual(await one.root());
+        for (const { first, b } of ranges) {
+          expect(await two.leaf(first)).toEqual(batches[b]?.[0]);
+        }
+      } finally {
+        await Promise.all(dbs.map((db) => db.destroy()));
+      }
+    });
+  },
+);

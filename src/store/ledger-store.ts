@@ -651,9 +651,12 @@ function toCheckpoint(row: { size: number; note: string; signed_at: string }): C
 
 /**
  * Drivers hand back blobs as their own types (better-sqlite3 and pg: Buffer); callers get plain
- * Uint8Array views of the same memory, so equality and toString behave the same everywhere.
+ * Uint8Arrays, so equality and toString behave the same everywhere. better-sqlite3's Buffers own
+ * their memory and are only re-viewed. pg's are views into Node's shared 8 KiB buffer pool: they
+ * are copied, or a 32-byte hash kept in the node memo would keep a whole slab alive.
  */
 function bytes(value: Uint8Array): Uint8Array {
+  if (value.byteLength !== value.buffer.byteLength) return new Uint8Array(value);
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 
@@ -672,19 +675,28 @@ function dbIndex(value: bigint, name: string): number {
 }
 
 /**
+ * Node's codes for a database server that could not be connected to, so the transaction never
+ * began (file system calls never raise them). A connection lost later (ECONNRESET) may have
+ * lost it during COMMIT, when nobody knows whether it was written: that error passes through.
+ */
+const UNREACHABLE = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
+
+/**
  * The engine refused the append (another process held the write lock past the busy timeout,
- * the disk is full or read-only): nothing was written. VigilErrors, and errors thrown by the
- * caller's `also`, pass through as they are.
+ * the disk is full or read-only, the server is out of reach): nothing was written. VigilErrors,
+ * and errors thrown by the caller's `also`, pass through as they are. PostgreSQL reports
+ * SQLSTATEs (five characters; no class starts with E, unlike Node's codes, such as EPERM).
  */
 function writeRefused(error: unknown): unknown {
   if (error instanceof VigilError || !(error instanceof Error) || !('code' in error)) return error;
   const code = String(error.code);
-  if (!code.startsWith('SQLITE_') && !/^[0-9A-Z]{5}$/.test(code)) return error;
+  const sqlState = /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code);
+  if (!code.startsWith('SQLITE_') && !sqlState && !UNREACHABLE.test(code)) return error;
   return new VigilError(
     'STORE_UNAVAILABLE',
     'The database refused to record the event, and nothing was written: it may be locked by ' +
-      'another process for too long, read-only, or out of disk space. Try again; if it persists, ' +
-      'check the data folder.',
+      'another process for too long, read-only, out of disk space, or (PostgreSQL) out of ' +
+      'reach. Try again; if it persists, check the data folder or VIGIL_DATABASE_URL.',
     { details: { engine: code }, cause: error },
   );
 }

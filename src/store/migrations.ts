@@ -111,7 +111,8 @@ function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
 
 /**
  * Names of the migrations applied to the database, oldest first; empty for a database Vigil
- * has never migrated.
+ * has never migrated. (On PostgreSQL the introspector looks at the current schema only: see
+ * database.ts.)
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema, as Kysely's do.
 export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
@@ -138,10 +139,16 @@ export function refuseNewerSchema(applied: readonly string[]): void {
 
 /**
  * Brings the database to the latest schema. Callers make this atomic where the engine's
- * migrator does not (SQLite: see database.ts).
+ * migrator does not (SQLite: see database.ts). On PostgreSQL `schema` holds the tables: the
+ * migrator creates it if missing (tolerating a concurrent creator) and keeps its bookkeeping
+ * tables there; the caller's search path puts the migrations' tables there too.
  */
-// biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema, as Kysely's do.
-export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialectName): Promise<void> {
+export async function migrateToLatest(
+  // biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema, as Kysely's do.
+  db: Kysely<any>,
+  dialect: SqlDialectName,
+  schema?: string,
+): Promise<void> {
   refuseNewerSchema(await appliedMigrations(db));
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
   const migrator = new Migrator({
@@ -149,6 +156,7 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialectName):
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;

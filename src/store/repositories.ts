@@ -1,0 +1,313 @@
+/**
+ * The service's aggregates as repository interfaces: what the server, the workers and the CLI
+ * may ask of the store, whatever the database. Implementations live beside this file and take
+ * a `Db` (database.ts); every method that changes state can join a caller's transaction, so that
+ * an item, its job and its audit record are written together or not at all.
+ *
+ * Times are ISO 8601 UTC strings (`2026-11-28T13:03:23.000Z`), passed in by the caller from its
+ * clock: repositories never read the wall clock, so tests control time.
+ */
+import type { Network, Template } from '../analyze/link-types.js';
+import type { Analysis, Band, Item } from '../analyze/types.js';
+import type { Db } from './database.js';
+
+/** A Kysely transaction or the database itself: repositories accept either. */
+export type Executor = Db;
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+/** Where an item came from; with the external id, what makes an ingest idempotent. */
+export const DEFAULT_SOURCE = 'default';
+
+export interface StoredItem {
+  /** Vigil's own id: `itm_` and 26 base32 characters, stable for (source, external id). */
+  readonly id: string;
+  readonly source: string;
+  /** The id the item had at its source (`Item.id` as ingested). */
+  readonly externalId: string;
+  /** The item as received, exactly. */
+  readonly item: Item;
+  /** SHA-256 (hex) of the item's canonical JSON (RFC 8785), as sealed in the ledger. */
+  readonly sha256: string;
+  readonly receivedAt: string;
+  /** Set once a worker has analysed the item. */
+  readonly analysis?: Analysis;
+  readonly analyzedAt?: string;
+  readonly risk?: number;
+  readonly band?: Band;
+  readonly template?: string;
+  readonly network?: string;
+}
+
+export interface IngestResult {
+  readonly id: string;
+  readonly externalId: string;
+  /** False when (source, external id) was already stored: the item is not stored again. */
+  readonly created: boolean;
+}
+
+export interface ItemFilter {
+  readonly source?: string;
+  readonly band?: Band;
+  readonly minRisk?: number;
+  readonly template?: string;
+  readonly network?: string;
+  /** Only analysed (true) or only not yet analysed (false) items. */
+  readonly analyzed?: boolean;
+}
+
+/** A page of results and the opaque cursor of the next page (absent on the last page). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly next?: string;
+}
+
+export interface PageRequest {
+  /** 1 to 500; default 50. */
+  readonly limit?: number;
+  /** The `next` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface ItemRepository {
+  /**
+   * Stores new items (idempotent on (source, external id)); returns one result per input, in
+   * order. Identifiers for "every item with this phone" are indexed once the item is analysed.
+   */
+  ingest(
+    items: readonly Item[],
+    options: { readonly source: string; readonly receivedAt: string },
+    executor?: Executor,
+  ): Promise<IngestResult[]>;
+  get(id: string, executor?: Executor): Promise<StoredItem | undefined>;
+  getMany(ids: readonly string[], executor?: Executor): Promise<StoredItem[]>;
+  /** Newest first (by received time, then id). */
+  list(filter: ItemFilter, page: PageRequest, executor?: Executor): Promise<Page<StoredItem>>;
+  /** Items whose analysis found this normalized identifier (e.g. "phone:+12125550147"). */
+  withIdentifier(
+    identifier: string,
+    page: PageRequest,
+    executor?: Executor,
+  ): Promise<Page<StoredItem>>;
+  /** Records an analysis and indexes its identifiers (replacing an earlier analysis). */
+  saveAnalysis(
+    id: string,
+    analysis: Analysis,
+    identifiers: readonly string[],
+    analyzedAt: string,
+    executor?: Executor,
+  ): Promise<void>;
+  /** Records template and network ids (undefined clears them). */
+  saveLinks(
+    links: readonly {
+      readonly id: string;
+      readonly template?: string;
+      readonly network?: string;
+    }[],
+    executor?: Executor,
+  ): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates and networks
+
+export interface LinkRepository {
+  /** The template index's saved bytes (template-index.ts save()), undefined before any link. */
+  loadIndex(executor?: Executor): Promise<Uint8Array | undefined>;
+  saveIndex(bytes: Uint8Array, executor?: Executor): Promise<void>;
+  /** Replaces every template and network with these (a link run recomputes them all). */
+  replaceAll(
+    templates: readonly Template[],
+    networks: readonly Network[],
+    executor?: Executor,
+  ): Promise<void>;
+  getTemplate(id: string): Promise<Template | undefined>;
+  /** Largest first. */
+  listTemplates(page: PageRequest): Promise<Page<Template>>;
+  getNetwork(id: string): Promise<Network | undefined>;
+  /** Riskiest first. */
+  listNetworks(filter: { readonly minRisk?: number }, page: PageRequest): Promise<Page<Network>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs: a queue in the database
+
+export type JobState = 'ready' | 'running' | 'done' | 'dead';
+
+export interface Job {
+  readonly id: string;
+  /** What to do, e.g. "analyze" (payload: item ids) or "link". */
+  readonly kind: string;
+  readonly payload: unknown;
+  readonly state: JobState;
+  /** Attempts started so far (a claim counts as one). */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  /** Not claimed before this time (backoff after a failure). */
+  readonly runAt: string;
+  /** While running: the claim expires at this time, after which another worker may claim it. */
+  readonly leaseUntil?: string;
+  readonly lockedBy?: string;
+  /** The last failure's message (dead-lettered jobs keep it). */
+  readonly lastError?: string;
+  readonly createdAt: string;
+  readonly finishedAt?: string;
+}
+
+export interface JobQueue {
+  enqueue(
+    job: { readonly kind: string; readonly payload: unknown; readonly maxAttempts?: number },
+    now: string,
+    executor?: Executor,
+  ): Promise<Job>;
+  /**
+   * Claims up to `limit` ready jobs of these kinds whose run time has come, or running jobs
+   * whose lease expired (their worker died), for `worker` until now + leaseMs. Two workers
+   * never hold the same job: FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite, one writer.
+   */
+  claim(
+    options: {
+      readonly worker: string;
+      readonly kinds: readonly string[];
+      readonly limit: number;
+      readonly leaseMs: number;
+    },
+    now: string,
+  ): Promise<Job[]>;
+  /** Marks a claimed job done, in the transaction that commits its effects. */
+  complete(id: string, worker: string, now: string, executor?: Executor): Promise<void>;
+  /**
+   * Records a failure: the job is ready again after a backoff, or dead after maxAttempts,
+   * keeping `error` (a message without internals).
+   */
+  fail(id: string, worker: string, error: string, now: string): Promise<JobState>;
+  get(id: string, executor?: Executor): Promise<Job | undefined>;
+  list(
+    filter: { readonly state?: JobState; readonly kind?: string },
+    page: PageRequest,
+  ): Promise<Page<Job>>;
+  /** Jobs per state, for health and progress. */
+  counts(): Promise<Readonly<Record<JobState, number>>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts, API keys, sessions
+
+export const ROLES = ['admin', 'reviewer', 'investigator', 'advocate', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  /** Lower case; unique. Service accounts (API keys only) have none. */
+  readonly email?: string;
+  readonly roles: readonly Role[];
+  readonly createdAt: string;
+  readonly disabledAt?: string;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly name: string;
+  /** The key's first characters, shown to tell keys apart; never enough to use it. */
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly lastUsedAt?: string;
+  readonly revokedAt?: string;
+}
+
+export interface AccountRepository {
+  createAccount(
+    account: {
+      readonly name: string;
+      readonly email?: string;
+      readonly roles: readonly Role[];
+      /** scrypt hash in PHC form, made by the caller. */
+      readonly passwordHash?: string;
+    },
+    now: string,
+    executor?: Executor,
+  ): Promise<Account>;
+  getAccount(id: string, executor?: Executor): Promise<Account | undefined>;
+  /** With the password hash, for signing in. */
+  findByEmail(
+    email: string,
+  ): Promise<{ readonly account: Account; readonly passwordHash?: string } | undefined>;
+  listAccounts(page: PageRequest): Promise<Page<Account>>;
+  setPasswordHash(id: string, passwordHash: string, executor?: Executor): Promise<void>;
+  setRoles(id: string, roles: readonly Role[], executor?: Executor): Promise<void>;
+  disable(id: string, now: string, executor?: Executor): Promise<void>;
+
+  /** Stores a key by its SHA-256 (the key itself is random and shown once, by the caller). */
+  createApiKey(
+    key: {
+      readonly accountId: string;
+      readonly name: string;
+      readonly prefix: string;
+      readonly sha256: string;
+    },
+    now: string,
+    executor?: Executor,
+  ): Promise<ApiKeyRecord>;
+  /** The key and its account when the key exists, is not revoked and its account is enabled. */
+  findApiKey(
+    sha256: string,
+  ): Promise<{ readonly key: ApiKeyRecord; readonly account: Account } | undefined>;
+  listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, now: string, executor?: Executor): Promise<void>;
+  touchApiKey(id: string, now: string): Promise<void>;
+
+  /** Sessions are stored by the SHA-256 of their random token. */
+  createSession(
+    session: { readonly accountId: string; readonly sha256: string; readonly expiresAt: string },
+    now: string,
+    executor?: Executor,
+  ): Promise<void>;
+  findSession(
+    sha256: string,
+    now: string,
+  ): Promise<{ readonly account: Account; readonly expiresAt: string } | undefined>;
+  deleteSession(sha256: string, executor?: Executor): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit
+
+export interface AuditRecord {
+  readonly id: string;
+  readonly at: string;
+  /** "account:<id>", "apikey:<id>", or "system". */
+  readonly actor: string;
+  /** Dotted verb, e.g. "items.ingest", "apikey.create", "account.disable". */
+  readonly action: string;
+  /** What was acted on, e.g. "item:itm_…", "account:acc_…"; absent for a batch. */
+  readonly target?: string;
+  readonly requestId?: string;
+  /** A small JSON object without secrets or victim data. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditLog {
+  record(entry: Omit<AuditRecord, 'id'>, executor?: Executor): Promise<AuditRecord>;
+  /** Newest first. */
+  list(
+    filter: { readonly actor?: string; readonly action?: string; readonly target?: string },
+    page: PageRequest,
+  ): Promise<Page<AuditRecord>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Everything the service stores, over one database. */
+export interface ServiceStore {
+  readonly db: Db;
+  readonly items: ItemRepository;
+  readonly links: LinkRepository;
+  readonly jobs: JobQueue;
+  readonly accounts: AccountRepository;
+  readonly audit: AuditLog;
+  /** Runs `work` in one transaction; repositories given `trx` join it. */
+  transaction<T>(work: (trx: Executor) => Promise<T>): Promise<T>;
+}
