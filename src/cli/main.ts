@@ -9,6 +9,7 @@ import { isVigilError, VigilError } from '../shared/errors.js';
 import { registerEvidenceCommands } from './evidence.js';
 import type { CsvColumns } from './input.js';
 import type { ScanIo } from './scan.js';
+import { registerServiceCommands } from './service.js';
 
 // Each command loads what it needs when it runs: the analysis engine and the database layer
 // each take a few hundred milliseconds to load, which no other command should pay.
@@ -312,6 +313,12 @@ export function buildProgram(): Command {
     stdout: process.stdout,
     stderr: process.stderr,
     dataDir: process.env.VIGIL_HOME ?? '.vigil',
+  });
+  registerServiceCommands(program, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    now: () => new Date(),
   });
   return program;
 }

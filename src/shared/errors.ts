@@ -61,6 +61,19 @@ export const ERROR_CODES = [
   'LEDGER_KEY_MISSING',
   'EVIDENCE_NOT_FOUND',
   'EVIDENCE_UNREADABLE',
+  // HTTP API and service configuration (server)
+  'CONFIG_INVALID',
+  'REQUEST_INVALID',
+  'CURSOR_INVALID',
+  'AUTH_REQUIRED',
+  'SIGN_IN_FAILED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'MEDIA_TYPE_UNSUPPORTED',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,7 @@ import {
   type DatabaseMetadataOptions,
   DEFAULT_MIGRATION_LOCK_TABLE,
   DEFAULT_MIGRATION_TABLE,
+  type Generated,
   Kysely,
   PostgresDialect,
   type SqliteDatabase,
@@ -79,6 +80,104 @@ export interface CustodyLinkTable {
   case_id: string;
 }
 
+/** An item as ingested, with its latest analysis and links (0002_service). JSON columns are text. */
+export interface ItemTable {
+  id: string;
+  source: string;
+  external_id: string;
+  item: string;
+  sha256: string;
+  received_at: string;
+  analysis: string | null;
+  analyzed_at: string | null;
+  /** Analyses saved so far; the job runtime's exactly-once shows as 1. */
+  analysis_count: Generated<number>;
+  risk: number | null;
+  band: string | null;
+  template: string | null;
+  network: string | null;
+}
+
+export interface ItemIdentifierTable {
+  identifier: string;
+  item_id: string;
+  received_at: string;
+}
+
+/** The saved template index: exactly one row, id = 1; data is null before the first link. */
+export interface LinkIndexTable {
+  id: number;
+  data: Uint8Array | null;
+}
+
+export interface TemplateTable {
+  id: string;
+  json: string;
+  size: number;
+}
+
+export interface NetworkTable {
+  id: string;
+  json: string;
+  size: number;
+  risk: number;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  dedupe_key: string | null;
+  payload: string;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  lease_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface AccountTable {
+  id: string;
+  name: string;
+  email: string | null;
+  /** JSON array of roles. */
+  roles: string;
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  sha256: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionTable {
+  sha256: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  request_id: string | null;
+  details: string | null;
+}
+
 export interface VigilDatabase {
   ledger_leaf: LedgerLeafTable;
   ledger_node: LedgerNodeTable;
@@ -87,6 +186,16 @@ export interface VigilDatabase {
   ledger_key: LedgerKeyTable;
   evidence: EvidenceTable;
   custody_link: CustodyLinkTable;
+  item: ItemTable;
+  item_identifier: ItemIdentifierTable;
+  link_index: LinkIndexTable;
+  template: TemplateTable;
+  network: NetworkTable;
+  job: JobTable;
+  account: AccountTable;
+  api_key: ApiKeyTable;
+  session: SessionTable;
+  audit: AuditTable;
 }
 
 export type Db = Kysely<VigilDatabase>;

@@ -95,9 +95,234 @@ function ledgerMigration(dialect: SqlDialectName): Migration {
   };
 }
 
+/**
+ * Column types the service's tables add: `float` is a double on both engines (PostgreSQL's
+ * `real` is single precision, which would change risks on the way back).
+ */
+function serviceTypes(dialect: SqlDialectName) {
+  return { ...dialectTypes(dialect), float: 'double precision' } as const;
+}
+
+/**
+ * The service's tables: items and their analyses, the identifiers they carry, templates and
+ * networks, the job queue, accounts with their API keys and sessions, and the audit log. JSON
+ * columns are text on both engines: the store reads and writes them whole. Times are ISO 8601
+ * UTC strings of one fixed width, so they compare as text. Unique constraints are indexes of
+ * their own name, so both engines list the same indexes.
+ */
+function serviceMigration(dialect: SqlDialectName): Migration {
+  const t = serviceTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('item')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('analysis', 'text')
+        .addColumn('analyzed_at', 'text')
+        // How many analyses were saved: 1 for an item analysed exactly once.
+        .addColumn('analysis_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('risk', t.float)
+        .addColumn('band', 'text')
+        .addColumn('template', 'text')
+        .addColumn('network', 'text')
+        .execute();
+      await db.schema
+        .createIndex('item_source_external')
+        .on('item')
+        .columns(['source', 'external_id'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('item_received')
+        .on('item')
+        .columns(['received_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('item_source_received')
+        .on('item')
+        .columns(['source', 'received_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('item_band')
+        .on('item')
+        .columns(['band', 'received_at', 'id'])
+        .execute();
+      await db.schema.createIndex('item_risk').on('item').column('risk').execute();
+      await db.schema.createIndex('item_template').on('item').column('template').execute();
+      await db.schema.createIndex('item_network').on('item').column('network').execute();
+      await db.schema
+        .createIndex('item_analyzed')
+        .on('item')
+        .columns(['analyzed_at', 'received_at'])
+        .execute();
+
+      // Which analysed items carry an identifier; received_at repeats the item's (it never
+      // changes) so that one index serves "newest first".
+      await db.schema
+        .createTable('item_identifier')
+        .addColumn('identifier', 'text', (c) => c.notNull())
+        .addColumn('item_id', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('item_identifier_pk', ['identifier', 'item_id'])
+        .modifyEnd(t.withoutRowid)
+        .execute();
+      await db.schema
+        .createIndex('item_identifier_received')
+        .on('item_identifier')
+        .columns(['identifier', 'received_at', 'item_id'])
+        .execute();
+      await db.schema
+        .createIndex('item_identifier_item')
+        .on('item_identifier')
+        .column('item_id')
+        .execute();
+
+      // The template index's bytes: exactly one row, present from the start (null data), so
+      // that a link run can lock it.
+      await db.schema
+        .createTable('link_index')
+        .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
+        .addColumn('data', t.bytes)
+        .addCheckConstraint('link_index_one_row', sql`id = 1`)
+        .execute();
+      await db.insertInto('link_index').values({ id: 1, data: null }).execute();
+      await db.schema
+        .createTable('template')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('template_size').on('template').columns(['size', 'id']).execute();
+      await db.schema
+        .createTable('network')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('risk', t.float, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('network_risk').on('network').columns(['risk', 'id']).execute();
+
+      await db.schema
+        .createTable('job')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('dedupe_key', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('max_attempts', 'integer', (c) => c.notNull())
+        .addColumn('run_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('locked_by', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addCheckConstraint('job_state', sql`state in ('ready', 'running', 'done', 'dead')`)
+        .execute();
+      await db.schema
+        .createIndex('job_claim')
+        .on('job')
+        .columns(['state', 'kind', 'run_at'])
+        .execute();
+      await db.schema
+        .createIndex('job_lease')
+        .on('job')
+        .columns(['state', 'lease_until'])
+        .execute();
+      await db.schema.createIndex('job_created').on('job').columns(['created_at', 'id']).execute();
+      // At most one ready job per kind and key: enqueueing with a key is idempotent while the
+      // first such job waits.
+      await db.schema
+        .createIndex('job_ready_key')
+        .on('job')
+        .columns(['kind', 'dedupe_key'])
+        .unique()
+        .where(sql<boolean>`state = 'ready'`)
+        .execute();
+
+      await db.schema
+        .createTable('account')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('email', 'text')
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('disabled_at', 'text')
+        .execute();
+      await db.schema.createIndex('account_email').on('account').column('email').unique().execute();
+      await db.schema
+        .createIndex('account_created')
+        .on('account')
+        .columns(['created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('api_key')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('api_key_sha256')
+        .on('api_key')
+        .column('sha256')
+        .unique()
+        .execute();
+      await db.schema.createIndex('api_key_account').on('api_key').column('account_id').execute();
+      await db.schema
+        .createTable('session')
+        .addColumn('sha256', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('session_account').on('session').column('account_id').execute();
+      await db.schema.createIndex('session_expires').on('session').column('expires_at').execute();
+
+      await db.schema
+        .createTable('audit')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('request_id', 'text')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema.createIndex('audit_at').on('audit').columns(['at', 'id']).execute();
+      await db.schema
+        .createIndex('audit_actor')
+        .on('audit')
+        .columns(['actor', 'at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('audit_action')
+        .on('audit')
+        .columns(['action', 'at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('audit_target')
+        .on('audit')
+        .columns(['target', 'at', 'id'])
+        .execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they run. */
 const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration>> = {
   '0001_ledger': ledgerMigration,
+  '0002_service': serviceMigration,
 };
 
 /** The migration names this code knows, oldest first; the last is the schema version. */

@@ -157,7 +157,17 @@ export interface Job {
 
 export interface JobQueue {
   enqueue(
-    job: { readonly kind: string; readonly payload: unknown; readonly maxAttempts?: number },
+    job: {
+      readonly kind: string;
+      readonly payload: unknown;
+      readonly maxAttempts?: number;
+      /**
+       * At most one job of this kind and key waits (is ready) at a time: while one does, it is
+       * returned instead of adding another. A claimed job no longer counts, so work that
+       * arrives while it runs gets a new job. E.g. one "link" job for many "analyze" jobs.
+       */
+      readonly key?: string;
+    },
     now: string,
     executor?: Executor,
   ): Promise<Job>;
@@ -175,11 +185,21 @@ export interface JobQueue {
     },
     now: string,
   ): Promise<Job[]>;
-  /** Marks a claimed job done, in the transaction that commits its effects. */
-  complete(id: string, worker: string, now: string, executor?: Executor): Promise<void>;
+  /**
+   * Marks a claimed job done, in the transaction that commits its effects. Returns false, and
+   * changes nothing, when `worker` does not hold the job (its lease passed and another worker
+   * claimed it, or it is no longer running): the caller must then roll its effects back.
+   */
+  complete(id: string, worker: string, now: string, executor?: Executor): Promise<boolean>;
+  /**
+   * Gives a claimed job back unstarted (a worker stopping): ready at once, the attempt not
+   * counted. False when `worker` does not hold it.
+   */
+  release(id: string, worker: string, now: string, executor?: Executor): Promise<boolean>;
   /**
    * Records a failure: the job is ready again after a backoff, or dead after maxAttempts,
-   * keeping `error` (a message without internals).
+   * keeping `error` (a message without internals). Returns the job's state: unchanged when
+   * `worker` does not hold the job.
    */
   fail(id: string, worker: string, error: string, now: string): Promise<JobState>;
   get(id: string, executor?: Executor): Promise<Job | undefined>;
@@ -308,6 +328,10 @@ export interface ServiceStore {
   readonly jobs: JobQueue;
   readonly accounts: AccountRepository;
   readonly audit: AuditLog;
-  /** Runs `work` in one transaction; repositories given `trx` join it. */
+  /**
+   * Runs `work` in one transaction; repositories given `trx` join it, and so do repositories
+   * (and nested `transaction` calls) made inside `work` without it. On SQLite the transaction
+   * holds the database's write lock from its start.
+   */
   transaction<T>(work: (trx: Executor) => Promise<T>): Promise<T>;
 }

@@ -1,0 +1,352 @@
+/**
+ * The service commands' work (registered in service.ts, loaded only when one runs): the
+ * composition root of the service. It reads the configuration (flags, VIGIL_* variables, a
+ * config file), opens the database (SQLite in the data folder, or PostgreSQL when
+ * VIGIL_DATABASE_URL is set) and wires the store, the analysis engine, the job runtime and the
+ * HTTP server together.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createEngine, type Engine } from '../analyze/analyze.js';
+import type { Item } from '../analyze/types.js';
+import { generateCorpus } from '../corpus/index.js';
+import { runWorker, serviceHandlers } from '../jobs/index.js';
+import { buildServer } from '../server/app.js';
+import { generateApiKey, hashPassword } from '../server/auth.js';
+import { loadConfig, type ServiceConfig } from '../server/config.js';
+import { VigilError } from '../shared/errors.js';
+import { openDatabase } from '../store/database.js';
+import { type IngestResult, ROLES, type Role, type ServiceStore } from '../store/repositories.js';
+import { ingestBatch, openServiceStore } from '../store/service-store.js';
+import {
+  csvBatches,
+  DEFAULT_INPUT_OPTIONS,
+  detectFormat,
+  jsonlBatches,
+  openInput,
+} from './input.js';
+import { compileRuleSources, readRuleSources } from './rules-files.js';
+import { forEachItem } from './scan-batch.js';
+
+export interface ServiceIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now: () => Date;
+}
+
+export interface ServiceFlags {
+  readonly config?: string;
+  readonly dataDir?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly logLevel?: string;
+}
+
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+/** Items per ingest transaction from a file: the API's batch limit. */
+const FILE_BATCH = 1000;
+const DEMO_ADMIN = 'admin@vigil.local';
+
+/** Only settings go to loadConfig: it refuses unknown names. */
+function configOf(flags: ServiceFlags, io: ServiceIo): ServiceConfig {
+  return loadConfig({
+    flags: { dataDir: flags.dataDir, port: flags.port, host: flags.host, logLevel: flags.logLevel },
+    env: io.env,
+    ...(flags.config !== undefined && { file: flags.config }),
+  });
+}
+
+/** The database the configuration names: PostgreSQL by URL, else SQLite in the data folder. */
+async function openStore(config: ServiceConfig): Promise<ServiceStore> {
+  if (config.databaseUrl !== undefined) {
+    return openServiceStore(await openDatabase({ url: config.databaseUrl }));
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  return openServiceStore(await openDatabase({ path: join(config.dataDir, 'vigil.db') }));
+}
+
+async function builtinEngine(): Promise<Engine> {
+  return createEngine({ rules: compileRuleSources(await readRuleSources(undefined)) });
+}
+
+export async function start(
+  flags: ServiceFlags & { workers: string; demoItems: string },
+  io: ServiceIo,
+): Promise<void> {
+  const config = configOf(flags, io);
+  const store = await openStore(config);
+  const login = await firstStart(store, Number(flags.demoItems), io);
+  await serve(store, config, Number(flags.workers), flags, io, login);
+}
+
+export async function serveCommand(
+  flags: ServiceFlags & { workers: string },
+  io: ServiceIo,
+): Promise<void> {
+  const config = configOf(flags, io);
+  await serve(await openStore(config), config, Number(flags.workers), flags, io);
+}
+
+export async function worker(
+  flags: ServiceFlags & { batch: string; id?: string },
+  io: ServiceIo,
+): Promise<void> {
+  const config = configOf(flags, io);
+  const store = await openStore(config);
+  const engine = await builtinEngine();
+  const stop = new AbortController();
+  const quit = (): void => stop.abort();
+  process.once('SIGTERM', quit);
+  process.once('SIGINT', quit);
+  try {
+    await runWorker({
+      store,
+      handlers: serviceHandlers({ store, engine }),
+      worker: flags.id ?? `${hostname()}:${process.pid}`,
+      batch: Number(flags.batch),
+      clock: io.now,
+      signal: stop.signal,
+    });
+  } finally {
+    await store.db.destroy();
+  }
+}
+
+export async function ingest(
+  file: string,
+  flags: ServiceFlags & { source: string },
+  io: ServiceIo,
+): Promise<void> {
+  const store = await openStore(configOf(flags, io));
+  try {
+    const totals = await ingestFile(store, file, flags.source, io);
+    const count = (n: number): string => n.toLocaleString('en-US');
+    io.stdout.write(
+      `Ingested ${count(totals.items)} items from ${file}: ${count(totals.created)} new, ${count(totals.items - totals.created)} already stored${totals.skipped > 0 ? `, ${count(totals.skipped)} invalid records skipped` : ''}. Run \`vigil worker\` (or \`vigil serve\`) to analyse them.\n`,
+    );
+  } finally {
+    await store.db.destroy();
+  }
+}
+
+export async function userAdd(
+  flags: ServiceFlags & { email: string; name: string; role: string[] },
+  io: ServiceIo,
+): Promise<void> {
+  const roles = checkRoles(flags.role);
+  const store = await openStore(configOf(flags, io));
+  try {
+    const password = newPassword();
+    const account = await createUser(store, { ...flags, roles, password }, io);
+    io.stdout.write(
+      `Created ${account.email} (${roles.join(', ')}), id ${account.id}.\nPassword (shown once): ${password}\n`,
+    );
+  } finally {
+    await store.db.destroy();
+  }
+}
+
+export async function apikeyCreate(
+  flags: ServiceFlags & { email: string; name: string },
+  io: ServiceIo,
+): Promise<void> {
+  const store = await openStore(configOf(flags, io));
+  try {
+    const found = await store.accounts.findByEmail(flags.email.toLowerCase());
+    if (found === undefined || found.account.disabledAt !== undefined) {
+      throw new VigilError(
+        'NOT_FOUND',
+        `No enabled account has the email ${flags.email}. Create it with \`vigil user add\`.`,
+      );
+    }
+    const key = generateApiKey();
+    const now = io.now().toISOString();
+    const record = await store.transaction(async (trx) => {
+      const created = await store.accounts.createApiKey(
+        { accountId: found.account.id, name: flags.name, prefix: key.prefix, sha256: key.sha256 },
+        now,
+        trx,
+      );
+      await store.audit.record(
+        { at: now, actor: 'system:cli', action: 'apikey.create', target: `apikey:${created.id}` },
+        trx,
+      );
+      return created;
+    });
+    io.stdout.write(`API key ${record.id} for ${flags.email} (shown once):\n${key.key}\n`);
+  } finally {
+    await store.db.destroy();
+  }
+}
+
+function checkRoles(values: readonly string[]): Role[] {
+  const roles = values.length === 0 ? ['reviewer'] : values;
+  for (const role of roles) {
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new VigilError('CLI_USAGE', `Unknown role "${role}": use one of ${ROLES.join(', ')}.`);
+    }
+  }
+  return [...new Set(roles)] as Role[];
+}
+
+/** 24 random characters of base64url: about 144 bits, typed once from the terminal. */
+const newPassword = (): string => randomBytes(18).toString('base64url');
+
+async function createUser(
+  store: ServiceStore,
+  user: { email: string; name: string; roles: readonly Role[]; password: string },
+  io: ServiceIo,
+) {
+  const email = user.email.toLowerCase();
+  if ((await store.accounts.findByEmail(email)) !== undefined) {
+    throw new VigilError('CONFLICT', `An account with the email ${email} exists already.`);
+  }
+  const passwordHash = await hashPassword(user.password);
+  const now = io.now().toISOString();
+  return store.transaction(async (trx) => {
+    const account = await store.accounts.createAccount(
+      { name: user.name, email, roles: user.roles, passwordHash },
+      now,
+      trx,
+    );
+    await store.audit.record(
+      { at: now, actor: 'system:cli', action: 'account.create', target: `account:${account.id}` },
+      trx,
+    );
+    return account;
+  });
+}
+
+/** Reads a file in batches and ingests each in its own transaction (as POST /v1/items does). */
+async function ingestFile(
+  store: ServiceStore,
+  file: string,
+  source: string,
+  io: ServiceIo,
+): Promise<{ items: number; created: number; skipped: number }> {
+  const format = detectFormat(file, undefined);
+  const input = await openInput(file, process.stdin);
+  const batches =
+    format === 'jsonl'
+      ? jsonlBatches(input, DEFAULT_INPUT_OPTIONS)
+      : csvBatches(input, format, DEFAULT_INPUT_OPTIONS);
+  const totals = { items: 0, created: 0, skipped: 0 };
+  let pending: Item[] = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const { results } = await ingestBatch(store, pending, {
+      source,
+      now: io.now().toISOString(),
+      actor: 'system:cli',
+    });
+    totals.items += results.length;
+    totals.created += results.filter((r: IngestResult) => r.created).length;
+    pending = [];
+  };
+  for await (const { batch, issues } of batches) {
+    totals.skipped += issues.length;
+    if (batch === undefined) continue;
+    const invalid: { line: number; reason: string }[] = [];
+    forEachItem(batch, (item) => pending.push(item), invalid);
+    totals.skipped += invalid.length;
+    for (const issue of invalid.slice(0, 5)) {
+      io.stderr.write(`${file}:${issue.line}: skipped: ${issue.reason}\n`);
+    }
+    while (pending.length >= FILE_BATCH) {
+      const rest = pending.slice(FILE_BATCH);
+      pending = pending.slice(0, FILE_BATCH);
+      await flush();
+      pending = rest;
+    }
+  }
+  await flush();
+  return totals;
+}
+
+/**
+ * On a database without accounts: an admin with a generated password, and the demo corpus
+ * ingested (queued for the workers). Returns the login to print, once.
+ */
+async function firstStart(
+  store: ServiceStore,
+  demoItems: number,
+  io: ServiceIo,
+): Promise<{ email: string; password: string } | undefined> {
+  const accounts = await store.accounts.listAccounts({ limit: 1 });
+  if (accounts.items.length > 0) return undefined;
+  const password = newPassword();
+  await createUser(
+    store,
+    { email: DEMO_ADMIN, name: 'Administrator', roles: ['admin'], password },
+    io,
+  );
+  if (demoItems > 0) {
+    io.stderr.write(`Loading the demo corpus (${demoItems.toLocaleString('en-US')} items)…\n`);
+    let batch: Item[] = [];
+    for (const record of generateCorpus({ n: demoItems, seed: 1 })) {
+      batch.push(record.item);
+      if (batch.length === FILE_BATCH) {
+        await ingestBatch(store, batch, {
+          source: 'demo',
+          now: io.now().toISOString(),
+          actor: 'system:start',
+        });
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      await ingestBatch(store, batch, {
+        source: 'demo',
+        now: io.now().toISOString(),
+        actor: 'system:start',
+      });
+    }
+  }
+  return { email: DEMO_ADMIN, password };
+}
+
+/** Runs the API in this process and `workers` worker processes beside it, until a signal. */
+async function serve(
+  store: ServiceStore,
+  config: ServiceConfig,
+  workers: number,
+  flags: ServiceFlags,
+  io: ServiceIo,
+  login?: { email: string; password: string },
+): Promise<void> {
+  const app = await buildServer({ store, config, clock: io.now, logger: false });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const children: ChildProcess[] = [];
+  const workerArgs = [MAIN, 'worker'];
+  if (flags.config !== undefined) workerArgs.push('--config', flags.config);
+  workerArgs.push('--data-dir', config.dataDir);
+  for (let i = 0; i < workers; i++) {
+    children.push(spawn(process.execPath, workerArgs, { stdio: ['ignore', 'inherit', 'inherit'] }));
+  }
+
+  io.stdout.write(`Vigil is running at ${url}/ (API documentation: ${url}/docs)\n`);
+  if (login !== undefined) {
+    io.stdout.write(
+      `Sign in with ${login.email} and the password ${login.password} (shown once: POST ${url}/v1/session).\n`,
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  for (const child of children) child.kill('SIGTERM');
+  await app.close();
+  await store.db.destroy();
+}

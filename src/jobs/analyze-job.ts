@@ -1,0 +1,70 @@
+/**
+ * The `analyze` job: runs the scan engine over stored items, saves each analysis with the
+ * identifiers it found, and asks for one `link` run to fold the new analyses into templates and
+ * networks.
+ */
+import { analyzeItem, type Engine } from '../analyze/analyze.js';
+import { identifiersOf } from '../analyze/link-item.js';
+import { VigilError } from '../shared/errors.js';
+import type { ServiceStore } from '../store/repositories.js';
+import { ANALYZE_JOB } from '../store/service-store.js';
+import { LINK_JOB, LINK_JOB_KEY } from './link-job.js';
+import type { JobHandler } from './runtime.js';
+
+export { ANALYZE_JOB };
+/** Items one analyze job may name: its transaction holds them all. */
+export const MAX_ANALYZE_ITEMS = 10_000;
+
+export interface AnalyzePayload {
+  /** Store ids (`itm_…`) of the items to analyse. */
+  readonly items: readonly string[];
+}
+
+export interface AnalyzeHandlerOptions {
+  readonly store: ServiceStore;
+  /** Built by the composition root from the rule files and weights (cli/rules-files.ts). */
+  readonly engine: Engine;
+  /** Enqueue a link run after the analyses (default true). */
+  readonly link?: boolean;
+}
+
+/**
+ * Analyses every item of the payload that exists (an unknown id is skipped), replacing an
+ * earlier analysis, and enqueues a `link` job unless one is waiting already.
+ */
+export function createAnalyzeHandler(options: AnalyzeHandlerOptions): JobHandler {
+  const { store, engine } = options;
+  const link = options.link ?? true;
+  return async (job, trx, { now }) => {
+    const { items: ids } = analyzePayload(job.payload);
+    const items = await store.items.getMany(ids, trx);
+    for (const stored of items) {
+      const analysis = analyzeItem(stored.item, engine);
+      await store.items.saveAnalysis(
+        stored.id,
+        analysis,
+        identifiersOf(stored.item, analysis),
+        now,
+        trx,
+      );
+    }
+    if (link && items.length > 0) {
+      await store.jobs.enqueue({ kind: LINK_JOB, payload: {}, key: LINK_JOB_KEY }, now, trx);
+    }
+  };
+}
+
+export function analyzePayload(payload: unknown): AnalyzePayload {
+  const items = (payload as { items?: unknown } | null)?.items;
+  if (
+    !Array.isArray(items) ||
+    items.length > MAX_ANALYZE_ITEMS ||
+    !items.every((id) => typeof id === 'string')
+  ) {
+    throw new VigilError(
+      'REQUEST_INVALID',
+      `An analyze job's payload must be {"items": [...]} with at most ${MAX_ANALYZE_ITEMS} item ids.`,
+    );
+  }
+  return { items };
+}

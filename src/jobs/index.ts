@@ -1,0 +1,58 @@
+/**
+ * Background work over the service's store (DESIGN.md "jobs"): the worker loop and the
+ * handlers of the service's job kinds. A composition root (the server, the CLI) builds the
+ * engine and the store and passes them in.
+ */
+import type { Engine } from '../analyze/analyze.js';
+import type { NetworkOptions } from '../analyze/networks.js';
+import type { ServiceStore } from '../store/repositories.js';
+import { ANALYZE_JOB, createAnalyzeHandler } from './analyze-job.js';
+import { createLinkHandler, LINK_JOB } from './link-job.js';
+import type { JobHandler } from './runtime.js';
+
+export {
+  ANALYZE_JOB,
+  type AnalyzeHandlerOptions,
+  type AnalyzePayload,
+  analyzePayload,
+  createAnalyzeHandler,
+  MAX_ANALYZE_ITEMS,
+} from './analyze-job.js';
+export {
+  createLinkHandler,
+  LINK_JOB,
+  LINK_JOB_KEY,
+  type LinkHandlerOptions,
+  type LinkRunSummary,
+  linkAll,
+} from './link-job.js';
+export {
+  DEFAULT_BATCH,
+  DEFAULT_LEASE_MS,
+  DEFAULT_POLL_MS,
+  failureMessage,
+  type JobContext,
+  type JobHandler,
+  runWorker,
+  type WorkerEvent,
+  type WorkerOptions,
+  type WorkerStats,
+} from './runtime.js';
+
+/** The handlers of every job kind the service enqueues. */
+export function serviceHandlers(options: {
+  readonly store: ServiceStore;
+  readonly engine: Engine;
+  readonly templateThreshold?: number;
+  readonly networks?: NetworkOptions;
+}): Readonly<Record<string, JobHandler>> {
+  const { store, engine } = options;
+  return Object.freeze({
+    [ANALYZE_JOB]: createAnalyzeHandler({ store, engine }),
+    [LINK_JOB]: createLinkHandler({
+      store,
+      ...(options.templateThreshold !== undefined && { threshold: options.templateThreshold }),
+      ...(options.networks !== undefined && { networks: options.networks }),
+    }),
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * The service's configuration: one schema, read once by the composition root, validated and
+ * deep-frozen. Sources, highest first: command-line flags, `VIGIL_*` environment variables, a
+ * JSON config file, the defaults below. Nothing else in the server reads the environment: the
+ * caller passes `env` in.
+ *
+ * An invalid setting is a `CONFIG_INVALID` error naming the setting and where it came from
+ * (`--port`, `VIGIL_PORT`, `vigil.json`); values are not repeated, since some are secrets (the
+ * database URL holds a password).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { VigilError } from '../shared/errors.js';
+
+const MIB = 1024 * 1024;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A whole number written as digits (flags and environment variables are strings). */
+const wholeNumber = (value: unknown): unknown =>
+  typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : value;
+
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+  yes: true,
+  no: false,
+};
+const booleanWord = (value: unknown): unknown =>
+  typeof value === 'string' ? (BOOLEAN_WORDS[value.trim().toLowerCase()] ?? value) : value;
+
+const int = (min: number, max: number) => z.preprocess(wholeNumber, z.int().min(min).max(max));
+const bool = () => z.preprocess(booleanWord, z.boolean());
+
+/** Every setting, with its default. `secureCookies` defaults from `host` (see loadConfig). */
+const SETTINGS = {
+  /** Address to listen on. */
+  host: z.string().trim().min(1).max(255).default('127.0.0.1'),
+  // 0 asks the system for a free port (tests, side-by-side instances).
+  port: int(0, 65_535).default(7070),
+  /** Folder of the SQLite database and the blobs. */
+  dataDir: z.string().min(1).max(4096).default('.vigil'),
+  /** `postgres://…` for PostgreSQL; SQLite under dataDir when absent. */
+  databaseUrl: z
+    .string()
+    .max(4096)
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Largest request body, in bytes. */
+  bodyLimit: int(1024, 1024 * MIB).default(10 * MIB),
+  /** Most items one ingest request may carry. */
+  maxBatch: int(1, 100_000).default(1000),
+  /** Requests per API key, session or address per window. */
+  rateLimitMax: int(1, 1_000_000).default(600),
+  rateLimitWindowMs: int(1000, 24 * 3600 * 1000).default(60_000),
+  /** How long a session lasts after signing in. */
+  sessionTtlSeconds: int(60, 30 * 24 * 3600).default(12 * 3600),
+  /** Mark the session cookie Secure (HTTPS only). Default: true unless host is loopback. */
+  secureCookies: bool().optional(),
+  /** Trust X-Forwarded-For from a reverse proxy (for the client address in logs and limits). */
+  trustProxy: bool().default(false),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+};
+
+const ConfigSchema = z.strictObject(SETTINGS);
+
+export type SettingName = keyof typeof SETTINGS;
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+export interface ServiceConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly bodyLimit: number;
+  readonly maxBatch: number;
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  readonly sessionTtlSeconds: number;
+  readonly secureCookies: boolean;
+  readonly trustProxy: boolean;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** `dataDir` → `VIGIL_DATA_DIR`. */
+export const envName = (setting: SettingName): string =>
+  `VIGIL_${setting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** `dataDir` → `--data-dir`. */
+const flagName = (setting: string): string =>
+  `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export interface ConfigSources {
+  /** Parsed command-line flags, by setting name (`{ port: '8080' }`); undefined values are unset. */
+  readonly flags?: Readonly<Record<string, unknown>>;
+  /** The environment (the caller passes process.env); only `VIGIL_*` names are read. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A JSON config file: its path, read here, or its parsed content. Without it, the file named
+   * by `VIGIL_CONFIG` is read, if any.
+   */
+  readonly file?: string | { readonly path: string; readonly data: unknown };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
+
+/** Reads, merges, validates and freezes the configuration; throws CONFIG_INVALID. */
+export function loadConfig(sources: ConfigSources = {}): ServiceConfig {
+  const env = sources.env ?? {};
+  const merged: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+
+  const file = readFile(sources.file ?? env.VIGIL_CONFIG);
+  if (file !== undefined) {
+    for (const [key, value] of Object.entries(file.data)) {
+      if (value === undefined) continue;
+      merged[key] = value;
+      origin[key] = `"${key}" in ${file.path}`;
+    }
+  }
+  for (const setting of SETTING_NAMES) {
+    const value = env[envName(setting)];
+    if (value === undefined || value === '') continue;
+    merged[setting] = value;
+    origin[setting] = envName(setting);
+  }
+  for (const [key, value] of Object.entries(sources.flags ?? {})) {
+    if (value === undefined) continue;
+    merged[key] = value;
+    origin[key] = flagName(key);
+  }
+
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key =
+      issue?.code === 'unrecognized_keys' ? String(issue.keys[0]) : String(issue?.path[0] ?? '');
+    const where = origin[key] ?? key;
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `Unknown setting ${where}. Known settings: ${SETTING_NAMES.join(', ')}.`
+        : `Invalid setting ${key} (from ${where}): ${describeIssue(issue)}.`;
+    throw new VigilError('CONFIG_INVALID', message, {
+      details: { setting: key, source: where },
+    });
+  }
+  const value = parsed.data;
+  const config: ServiceConfig = {
+    ...value,
+    secureCookies: value.secureCookies ?? !LOOPBACK.has(value.host.toLowerCase()),
+  };
+  return deepFreeze(config);
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (issue === undefined) return 'invalid';
+  switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `must be at least ${issue.minimum} characters long`
+        : `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'string'
+        ? `must be at most ${issue.maximum} characters long`
+        : `must be at most ${issue.maximum}`;
+    case 'invalid_type':
+      // Every number among the settings is a whole number.
+      return `must be ${issue.expected === 'number' || issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    default:
+      // Zod's messages for the remaining issues say what was expected, not what was given.
+      return issue.message;
+  }
+}
+
+function readFile(
+  file: ConfigSources['file'],
+): { path: string; data: Record<string, unknown> } | undefined {
+  if (file === undefined || file === '') return undefined;
+  let path: string;
+  let data: unknown;
+  if (typeof file === 'string') {
+    path = file;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new VigilError('CONFIG_INVALID', `Cannot read the config file ${file}.`, {
+        details: { source: file },
+        cause,
+      });
+    }
+    try {
+      data = JSON.parse(text);
+    } catch (cause) {
+      throw new VigilError('CONFIG_INVALID', `The config file ${file} is not valid JSON.`, {
+        details: { source: file },
+        cause,
+      });
+    }
+  } else {
+    path = file.path;
+    data = file.data;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new VigilError('CONFIG_INVALID', `The config file ${path} must hold a JSON object.`, {
+      details: { source: path },
+    });
+  }
+  return { path, data: data as Record<string, unknown> };
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

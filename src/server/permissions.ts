@@ -1,0 +1,51 @@
+/**
+ * Who may do what: the one table of permissions by role. Every route declares the access it
+ * needs (a permission, `authenticated` or `public`) and app.ts refuses to register a route that
+ * declares none, so no route can be forgotten. docs/api.md shows this table; a test keeps the
+ * two in step.
+ */
+import type { Role } from '../store/repositories.js';
+
+export const PERMISSIONS = {
+  /** Send items (POST /v1/items). */
+  'items:ingest': ['admin', 'reviewer', 'investigator'],
+  /** Read items, identifiers, templates and networks. */
+  'items:read': ['admin', 'reviewer', 'investigator', 'auditor'],
+  /** Read the job queue. */
+  'jobs:read': ['admin', 'auditor'],
+  /** Read the audit log. */
+  'audit:read': ['admin', 'auditor'],
+  /** Create, change and disable accounts; manage anyone's API keys. */
+  'accounts:manage': ['admin'],
+  /** Create, list and revoke one's own API keys. */
+  'apikeys:own': ['admin', 'reviewer', 'investigator', 'advocate', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * What a route needs: `public` (no credentials: health, documentation, signing in and out),
+ * `authenticated` (any valid credentials, whatever the roles: /v1/me), or a permission.
+ */
+export type Access = 'public' | 'authenticated' | Permission;
+
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+export function isAccess(value: unknown): value is Access {
+  return (
+    value === 'public' ||
+    value === 'authenticated' ||
+    (typeof value === 'string' && Object.hasOwn(PERMISSIONS, value))
+  );
+}
+
+/** Whether any of these roles grants the permission. */
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  const granted: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((role) => granted.includes(role));
+}
+
+/** Every permission these roles grant, in table order. */
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return PERMISSION_NAMES.filter((permission) => can(roles, permission));
+}
