@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/databases.js';
 import { rejection } from '../../test/support/errors.js';
+import { parseCustodyEvent } from '../ledger/custody.js';
 import { type Db, openDatabase } from './database.js';
+import { createLedgerStore } from './ledger-store.js';
 import type { ServiceStore } from './repositories.js';
 import { dialectOf, storedTime } from './service-common.js';
 import { ANALYZE_JOB, ingestBatch, openServiceStore } from './service-store.js';
@@ -99,6 +101,35 @@ describe.each(DATABASES)('service store on $name', (database) => {
         ['account:acc_1', { source: 's', count: 2, created: 0 }],
       ]),
     );
+  });
+
+  it("seals each batch's raw captures in the evidence ledger, with the stored hashes", async () => {
+    const ledger = createLedgerStore(db);
+    const before = await ledger.size();
+    const items = [
+      { id: 'a', body: 'x' },
+      { id: 'b', title: 'Ünïcode', body: 'y' },
+    ];
+    const { results } = await ingestBatch(store, items, { source: 's', now: NOW, actor: 'system' });
+    expect(await ledger.size()).toBe(before + 1n);
+    const event = parseCustodyEvent(
+      JSON.parse(new TextDecoder().decode(await ledger.leaf(before))),
+    );
+    expect(event).toMatchObject({ type: 'collected', time: NOW, actor: { id: 'system' } });
+    const stored = await store.items.getMany(results.map((r) => r.id));
+    expect(event.evidence.map((e) => e.sha256).sort()).toEqual(
+      stored.map((item) => item.sha256).sort(),
+    );
+    expect(event.evidence.map((e) => e.name).sort()).toEqual(['s/a', 's/b']);
+    // A batch that fails stores nothing and seals nothing.
+    await expect(
+      ingestBatch(store, [{ id: 'c', body: 'z' }], {
+        source: 'bad\u0000source',
+        now: NOW,
+        actor: 'x',
+      }),
+    ).rejects.toThrow();
+    expect(await ledger.size()).toBe(before + 1n);
   });
 
   it('joins its transaction when a repository is called without it', async () => {

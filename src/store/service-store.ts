@@ -3,15 +3,20 @@
  * they can share.
  */
 
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Item } from '../analyze/types.js';
+import { canonicalBytes } from '../ledger/canonical-json.js';
+import { CUSTODY_FORMAT, type CustodyEvent, custodyLeaf } from '../ledger/custody.js';
 import { createAccountRepository } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import type { Db } from './database.js';
 import { createItemRepository } from './items.js';
+import { createLedgerStore, type LedgerStore } from './ledger-store.js';
 import { createLinkRepository } from './links.js';
 import { createJobQueue } from './queue.js';
 import type { Executor, IngestResult, ServiceStore } from './repositories.js';
-import { dialectOf, inTransaction } from './service-common.js';
+import { dialectOf, inTransaction, itemId } from './service-common.js';
 
 /**
  * The store over `db` (openDatabase, migrated). `transaction` runs its work in one transaction
@@ -21,6 +26,7 @@ import { dialectOf, inTransaction } from './service-common.js';
  */
 export function openServiceStore(db: Db): ServiceStore {
   const dialect = dialectOf(db);
+  ledgers.set(db, createLedgerStore(db));
   return Object.freeze({
     db,
     items: createItemRepository(db, dialect),
@@ -32,12 +38,58 @@ export function openServiceStore(db: Db): ServiceStore {
   });
 }
 
+/** The evidence ledger over each store's database, which ingest seals raw captures in. */
+const ledgers = new WeakMap<Db, LedgerStore>();
+
+/** What the custody events of ingest say about the tool that received the items. */
+const TOOL = { name: 'vigil', version: '0.1.0' } as const;
+
+/**
+ * The custody event sealing a batch's raw captures: one `collected` evidence reference per
+ * item received (repeats included: the event records what arrived, and when), whose SHA-256 is
+ * that of the item's canonical JSON (RFC 8785), as stored with the item.
+ */
+function collectedEvent(
+  items: readonly Item[],
+  options: { readonly source: string; readonly now: string; readonly actor: string },
+): CustodyEvent {
+  const seen = new Set<string>();
+  const evidence: CustodyEvent['evidence'] = [];
+  for (const item of items) {
+    const id = `ev_${itemId(options.source, item.id).slice('itm_'.length)}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const bytes = canonicalBytes(item);
+    evidence.push({
+      id,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+      name: `${options.source}/${item.id}`.slice(0, 255),
+      mediaType: 'application/json',
+    });
+  }
+  return {
+    format: CUSTODY_FORMAT,
+    type: 'collected',
+    time: options.now,
+    actor: { id: options.actor.slice(0, 200) },
+    evidence,
+    case: 'ingest',
+    purpose: 'Raw capture of items received for analysis, sealed on receipt.',
+    tool: TOOL,
+    host: hostname().slice(0, 255) || 'unknown',
+    source: { item: `source:${options.source}`.slice(0, 400) },
+  };
+}
+
 /** The job kind that analyses stored items; its payload is `{ items: [item ids] }`. */
 export const ANALYZE_JOB = 'analyze';
 
 /**
  * Ingests a batch as the HTTP API does: the new items, one `analyze` job for them and an audit
- * record (`items.ingest`) in one transaction (the caller's `executor` when given). Returns one
+ * record (`items.ingest`) in one transaction (the caller's `executor` when given), which also
+ * appends a `collected` custody event sealing the batch's raw captures in the evidence ledger
+ * (not when the caller brings its own transaction: the ledger appends in its own). Returns one
  * result per item, in order, and the job's id when any item was new.
  */
 export async function ingestBatch(
@@ -78,5 +130,14 @@ export async function ingestBatch(
     );
     return job === undefined ? { results } : { results, job: job.id };
   };
-  return executor?.isTransaction ? work(executor) : store.transaction(work);
+  if (executor?.isTransaction) return work(executor);
+  const ledger = ledgers.get(store.db);
+  if (ledger === undefined || items.length === 0) return store.transaction(work);
+  // Sealed in the ledger's own append transaction: the custody event and the items commit
+  // together or not at all.
+  let outcome: Awaited<ReturnType<typeof work>> | undefined;
+  await ledger.append([custodyLeaf(collectedEvent(items, options))], async (trx) => {
+    outcome = await work(trx);
+  });
+  return outcome as Awaited<ReturnType<typeof work>>;
 }
