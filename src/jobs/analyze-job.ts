@@ -5,6 +5,7 @@
  */
 import { analyzeItem, type Engine } from '../analyze/analyze.js';
 import { identifiersOf } from '../analyze/link-item.js';
+import type { Analysis } from '../analyze/types.js';
 import { VigilError } from '../shared/errors.js';
 import type { ServiceStore } from '../store/repositories.js';
 import { ANALYZE_JOB } from '../store/service-store.js';
@@ -35,24 +36,44 @@ export interface AnalyzeHandlerOptions {
 export function createAnalyzeHandler(options: AnalyzeHandlerOptions): JobHandler {
   const { store, engine } = options;
   const link = options.link ?? true;
-  return async (job, trx, { now }) => {
-    const { items: ids } = analyzePayload(job.payload);
-    const items = await store.items.getMany(ids, trx);
-    for (const stored of items) {
-      const analysis = analyzeItem(stored.item, engine);
-      await store.items.saveAnalysis(
-        stored.id,
-        analysis,
-        identifiersOf(stored.item, analysis),
-        now,
-        trx,
-      );
-    }
-    if (link && items.length > 0) {
-      await store.jobs.enqueue({ kind: LINK_JOB, payload: {}, key: LINK_JOB_KEY }, now, trx);
-    }
+  return {
+    // The analyses are computed outside the job's transaction (see TwoPhaseHandler).
+    async prepare(job) {
+      const { items: ids } = analyzePayload(job.payload);
+      const items = await store.items.getMany(ids);
+      return items.map((stored) => {
+        const analysis = analyzeItem(stored.item, engine);
+        return { id: stored.id, analysis, identifiers: identifiersOf(stored.item, analysis) };
+      });
+    },
+    async commit(_job, prepared, trx, { now }) {
+      const analyses = prepared as readonly Prepared[];
+      for (const { id, analysis, identifiers } of analyses) {
+        await store.items.saveAnalysis(id, analysis, identifiers, now, trx);
+      }
+      if (link && analyses.length > 0) {
+        await store.jobs.enqueue(
+          { kind: LINK_JOB, payload: {}, key: LINK_JOB_KEY, delayMs: LINK_DELAY_MS },
+          now,
+          trx,
+        );
+      }
+    },
   };
 }
+
+interface Prepared {
+  readonly id: string;
+  readonly analysis: Analysis;
+  readonly identifiers: readonly string[];
+}
+
+/**
+ * A link run recomputes templates and networks over every analysed item, so one run after a
+ * burst of analyses is worth as much as one per analysis: the waiting link job gathers the
+ * requests of this long.
+ */
+export const LINK_DELAY_MS = 2000;
 
 export function analyzePayload(payload: unknown): AnalyzePayload {
   const items = (payload as { items?: unknown } | null)?.items;

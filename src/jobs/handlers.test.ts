@@ -14,7 +14,7 @@ import { generateCorpus } from '../corpus/index.js';
 import type { Db } from '../store/database.js';
 import type { Page, ServiceStore } from '../store/repositories.js';
 import { openServiceStore } from '../store/service-store.js';
-import { ANALYZE_JOB, LINK_JOB, runWorker, serviceHandlers } from './index.js';
+import { ANALYZE_JOB, LINK_DELAY_MS, LINK_JOB, runWorker, serviceHandlers } from './index.js';
 
 const DATABASES = testDatabases();
 
@@ -66,15 +66,26 @@ async function ingest(
   }
 }
 
+/** Runs the jobs due at `at`, then (LINK_DELAY_MS later) the link run they asked for. */
 async function work(store: ServiceStore, at: number) {
-  return runWorker({
-    store,
-    handlers: serviceHandlers({ store, engine }),
-    worker: 'test',
-    batch: 20,
-    clock: () => new Date(at),
-    untilIdle: true,
-  });
+  const run = (time: number) =>
+    runWorker({
+      store,
+      handlers: serviceHandlers({ store, engine }),
+      worker: 'test',
+      batch: 20,
+      clock: () => new Date(time),
+      untilIdle: true,
+    });
+  const first = await run(at);
+  const second = await run(at + LINK_DELAY_MS);
+  return {
+    claimed: first.claimed + second.claimed,
+    completed: first.completed + second.completed,
+    failed: first.failed + second.failed,
+    lost: first.lost + second.lost,
+    released: first.released + second.released,
+  };
 }
 
 /** What linking stored, comparable between databases. */
@@ -187,7 +198,8 @@ describe.each(DATABASES)('service jobs on $name', (database) => {
       { kind: ANALYZE_JOB, payload: { items: 'x' } },
       new Date(T0).toISOString(),
     );
-    expect(await work(store, T0)).toMatchObject({ failed: 1 });
+    // Failed, and failed again when its backoff (2 s) had passed at the second run.
+    expect(await work(store, T0)).toMatchObject({ completed: 0, failed: 2 });
     expect((await store.jobs.get(job.id))?.lastError).toMatch(/payload must be .*REQUEST_INVALID/);
     // Unknown ids are skipped; with nothing analysed, no link run is asked for.
     await store.jobs.enqueue(

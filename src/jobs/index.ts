@@ -16,6 +16,7 @@ export {
   type AnalyzePayload,
   analyzePayload,
   createAnalyzeHandler,
+  LINK_DELAY_MS,
   MAX_ANALYZE_ITEMS,
 } from './analyze-job.js';
 export {
@@ -32,8 +33,10 @@ export {
   DEFAULT_POLL_MS,
   failureMessage,
   type JobContext,
+  type JobFunction,
   type JobHandler,
   runWorker,
+  type TwoPhaseHandler,
   type WorkerEvent,
   type WorkerOptions,
   type WorkerStats,

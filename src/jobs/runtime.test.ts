@@ -10,7 +10,7 @@ import { isVigilError, VigilError } from '../shared/errors.js';
 import type { Db } from '../store/database.js';
 import type { Job, ServiceStore } from '../store/repositories.js';
 import { openServiceStore } from '../store/service-store.js';
-import { type JobHandler, runWorker, type WorkerEvent, type WorkerOptions } from './runtime.js';
+import { type JobFunction, runWorker, type WorkerEvent, type WorkerOptions } from './runtime.js';
 
 const DATABASES = testDatabases();
 
@@ -29,7 +29,7 @@ function fakeClock() {
 }
 
 /** A handler whose effect is one audit record naming its job. */
-function recording(store: ServiceStore): JobHandler {
+function recording(store: ServiceStore): JobFunction {
   return async (job, trx, { now, worker }) => {
     await store.audit.record(
       { at: now, actor: `worker:${worker}`, action: 'test.effect', target: job.id },
@@ -75,12 +75,53 @@ describe.each(DATABASES)('worker on $name', (database) => {
     expect(events.at(-1)).toEqual({ type: 'idle' });
   });
 
+  it('prepares a two-phase job outside its transaction and commits the result in it', async () => {
+    const time = fakeClock();
+    const good = await store.jobs.enqueue({ kind: 'two', payload: 'ok' }, time.at());
+    const bad = await store.jobs.enqueue(
+      { kind: 'two', payload: 'bad', maxAttempts: 1 },
+      time.at(),
+    );
+    const phases: string[] = [];
+    const stats = await runWorker({
+      store,
+      handlers: {
+        two: {
+          async prepare(job) {
+            phases.push(`prepare ${job.payload}`);
+            if (job.payload === 'bad') throw new VigilError('REQUEST_INVALID', 'Bad payload.');
+            // Nothing is held yet: another writer gets in at once.
+            await store.audit.record({ at: time.at(), actor: 'other', action: 'other.write' });
+            return `computed ${job.payload}`;
+          },
+          async commit(job, prepared, trx, { now }) {
+            phases.push(`commit ${prepared}`);
+            await store.audit.record(
+              { at: now, actor: 'w', action: 'test.effect', target: job.id },
+              trx,
+            );
+          },
+        },
+      },
+      worker: 'w1',
+      clock: time.clock,
+      untilIdle: true,
+    });
+    expect(stats).toMatchObject({ completed: 1, failed: 1 });
+    expect(phases.sort()).toEqual(['commit computed ok', 'prepare bad', 'prepare ok']);
+    expect(await effects(store)).toEqual([good.id]);
+    expect(await store.jobs.get(bad.id)).toMatchObject({
+      state: 'dead',
+      lastError: 'Bad payload. [REQUEST_INVALID]',
+    });
+  });
+
   it('rolls back a failed job, retries it after a backoff, and keeps no internals', async () => {
     const time = fakeClock();
     const job = await store.jobs.enqueue({ kind: 'k', payload: null, maxAttempts: 2 }, time.at());
     const other = await store.jobs.enqueue({ kind: 'k', payload: null, maxAttempts: 2 }, time.at());
     let calls = 0;
-    const handler: JobHandler = async (j, trx, context) => {
+    const handler: JobFunction = async (j, trx, context) => {
       await recording(store)(j, trx, context);
       calls++;
       if (j.id === job.id) throw new Error('connect ECONNREFUSED 10.0.0.7:5432 /srv/secret');
@@ -123,7 +164,7 @@ describe.each(DATABASES)('worker on $name', (database) => {
     const time = fakeClock();
     const first = await store.jobs.enqueue({ kind: 'k', payload: 'first' }, time.at(-1));
     const second = await store.jobs.enqueue({ kind: 'k', payload: 'second' }, time.at());
-    const handler: JobHandler = async (job, trx, context) => {
+    const handler: JobFunction = async (job, trx, context) => {
       await recording(store)(job, trx, context);
       if (job.id === first.id) {
         // This worker stalls past its leases, and another worker claims the second job (in
@@ -154,7 +195,7 @@ describe.each(DATABASES)('worker on $name', (database) => {
     const time = fakeClock();
     for (let i = 0; i < 5; i++) await store.jobs.enqueue({ kind: 'k', payload: i }, time.at());
     const controller = new AbortController();
-    const handler: JobHandler = async (job, trx, context) => {
+    const handler: JobFunction = async (job, trx, context) => {
       await recording(store)(job, trx, context);
       controller.abort();
     };

@@ -33,7 +33,22 @@ export interface JobContext {
  * transaction. Throw to fail the job; a VigilError's message is kept as the job's error, any
  * other error is recorded without its message (it may hold internals).
  */
-export type JobHandler = (job: Job, trx: Executor, context: JobContext) => Promise<void>;
+export type JobHandler = JobFunction | TwoPhaseHandler;
+
+/** A handler that does all its work in the job's transaction. */
+export type JobFunction = (job: Job, trx: Executor, context: JobContext) => Promise<void>;
+
+/**
+ * A handler whose work is mostly computation: `prepare` runs BEFORE the job's transaction opens
+ * and must not write (it may read); `commit` writes its result in the transaction. On SQLite the
+ * transaction holds the whole database's write lock, so computing first keeps the lock for the
+ * writes alone and the API's own writes are not kept waiting behind an analysis. A job redone
+ * after a crash simply prepares again.
+ */
+export interface TwoPhaseHandler {
+  prepare(job: Job, context: JobContext): Promise<unknown>;
+  commit(job: Job, prepared: unknown, trx: Executor, context: JobContext): Promise<void>;
+}
 
 export type WorkerEvent =
   | { readonly type: 'claimed'; readonly jobs: readonly Job[] }
@@ -109,9 +124,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerStats> {
     const started = clock();
     const context: JobContext = { now: started.toISOString(), worker };
     try {
+      const prepared =
+        typeof handler === 'function' ? undefined : await handler.prepare(job, context);
       await store.transaction(async (trx) => {
         if (!(await store.jobs.complete(job.id, worker, context.now, trx))) throw new LeaseLost();
-        await handler(job, trx, context);
+        if (typeof handler === 'function') await handler(job, trx, context);
+        else await handler.commit(job, prepared, trx, context);
       });
     } catch (error) {
       if (error instanceof LeaseLost) {

@@ -40,6 +40,8 @@ import {
 } from './service-common.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/** A day: a job delayed longer is a mistake. */
+const MAX_DELAY_MS = 86_400_000;
 export const MAX_ATTEMPTS_LIMIT = 100;
 /** Retry after 2^attempts seconds (2 s, 4 s, 8 s, …), at most an hour. */
 export const MAX_BACKOFF_MS = 3_600_000;
@@ -76,6 +78,15 @@ export function createJobQueue(db: Db, dialect: SqlDialectName): JobQueue {
           { details: { maxAttempts: String(maxAttempts) } },
         );
       }
+      const delayMs = job.delayMs ?? 0;
+      if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= MAX_DELAY_MS)) {
+        throw new VigilError(
+          'REQUEST_INVALID',
+          `A job's delay must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}.`,
+          { details: { delayMs: String(delayMs) } },
+        );
+      }
+      const runAt = addMs(at, delayMs);
       const row = (key: string | null): JobRow => ({
         id: newId('job'),
         kind,
@@ -84,7 +95,7 @@ export function createJobQueue(db: Db, dialect: SqlDialectName): JobQueue {
         state: 'ready',
         attempts: 0,
         max_attempts: maxAttempts,
-        run_at: at,
+        run_at: runAt,
         lease_until: null,
         locked_by: null,
         last_error: null,

@@ -167,6 +167,11 @@ export interface JobQueue {
        * arrives while it runs gets a new job. E.g. one "link" job for many "analyze" jobs.
        */
       readonly key?: string;
+      /**
+       * Not claimable before now + delayMs (default 0). With a key, a burst of requests for
+       * one run (each analysis asking for a link run) is gathered into the one waiting job.
+       */
+      readonly delayMs?: number;
     },
     now: string,
     executor?: Executor,

@@ -34,9 +34,13 @@ const store = openServiceStore(db);
 const handlers = serviceHandlers({ store, engine });
 const slowed = {
   ...handlers,
-  [ANALYZE_JOB]: async (job, trx, context) => {
-    await handlers[ANALYZE_JOB](job, trx, context);
-    await sleep(Number(delayMs));
+  // Slowed inside the job's transaction, so a kill lands while its writes are uncommitted.
+  [ANALYZE_JOB]: {
+    prepare: (job, context) => handlers[ANALYZE_JOB].prepare(job, context),
+    commit: async (job, prepared, trx, context) => {
+      await handlers[ANALYZE_JOB].commit(job, prepared, trx, context);
+      await sleep(Number(delayMs));
+    },
   },
 };
 const controller = new AbortController();
