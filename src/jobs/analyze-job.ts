@@ -9,7 +9,7 @@ import type { Analysis } from '../analyze/types.js';
 import { VigilError } from '../shared/errors.js';
 import type { ServiceStore } from '../store/repositories.js';
 import { ANALYZE_JOB } from '../store/service-store.js';
-import { LINK_JOB, LINK_JOB_KEY } from './link-job.js';
+import { LINK_DELAY_MS, LINK_JOB, LINK_JOB_KEY } from './link-job.js';
 import type { JobHandler } from './runtime.js';
 
 export { ANALYZE_JOB };
@@ -67,13 +67,6 @@ interface Prepared {
   readonly analysis: Analysis;
   readonly identifiers: readonly string[];
 }
-
-/**
- * A link run recomputes templates and networks over every analysed item, so one run after a
- * burst of analyses is worth as much as one per analysis: the waiting link job gathers the
- * requests of this long.
- */
-export const LINK_DELAY_MS = 2000;
 
 export function analyzePayload(payload: unknown): AnalyzePayload {
   const items = (payload as { items?: unknown } | null)?.items;

@@ -193,6 +193,28 @@ describe.each(DATABASES)('service jobs on $name', (database) => {
     expect((await store.jobs.list({ kind: LINK_JOB }, {})).items).toHaveLength(3);
   });
 
+  it('puts a link run off while analyses wait, and retries a run that another overtook', async () => {
+    await ingest(store, CORPUS.slice(0, 50), new Date(T0).toISOString());
+    const handlers = serviceHandlers({ store, engine });
+    const link = handlers[LINK_JOB];
+    if (link === undefined || typeof link === 'function') throw new Error('two-phase expected');
+    const context = { now: new Date(T0).toISOString(), worker: 'w' };
+    // Analyses wait: nothing is computed, and the commit asks for a later run.
+    const job = await store.jobs.enqueue({ kind: LINK_JOB, payload: {} }, context.now);
+    expect(await link.prepare(job, context)).toBeUndefined();
+    await work(store, T0);
+    // Two runs computed side by side: the first to commit wins, the second is refused.
+    const first = await link.prepare(job, context);
+    const second = await link.prepare(job, context);
+    expect(first).toBeDefined();
+    await store.transaction(async (trx) => {
+      await store.links.saveIndex(new Uint8Array([1, 2, 3, 4]), trx);
+    });
+    await expect(
+      store.transaction((trx) => link.commit(job, second, trx, context)),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('fails an analyze job whose payload is not a list of item ids', async () => {
     const job = await store.jobs.enqueue(
       { kind: ANALYZE_JOB, payload: { items: 'x' } },

@@ -16,11 +16,11 @@ export {
   type AnalyzePayload,
   analyzePayload,
   createAnalyzeHandler,
-  LINK_DELAY_MS,
   MAX_ANALYZE_ITEMS,
 } from './analyze-job.js';
 export {
   createLinkHandler,
+  LINK_DELAY_MS,
   LINK_JOB,
   LINK_JOB_KEY,
   type LinkHandlerOptions,

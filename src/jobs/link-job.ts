@@ -15,24 +15,32 @@
  * enqueues a link job only when none is waiting (its key), and link runs take turns on the
  * index row (LinkRepository.loadIndex).
  *
- * The whole run is one transaction (with its job's completion): on SQLite it holds the write
- * lock while it runs, and other processes' writes wait for it, failing after busy_timeout
- * (5 s): with many items, run the server and workers of an SQLite store in one process, or
- * use PostgreSQL, where a run locks only the index row and the items it relinks.
+ * A run is computed from reads, then written in one transaction with its job's completion; the
+ * index it started from is checked in that transaction, so two runs computed side by side do
+ * not overwrite each other (the later is retried). On SQLite the writes still hold the write
+ * lock while they last (a fraction of a second per 10,000 relinked items).
  */
 import { itemDoc } from '../analyze/analyze.js';
 import { linkItemOf } from '../analyze/link-item.js';
-import type { LinkItem, Template } from '../analyze/link-types.js';
+import type { LinkItem, Network, Template } from '../analyze/link-types.js';
 import { createMinHasher, shingleHashes } from '../analyze/minhash.js';
 import { buildNetworks, type NetworkOptions } from '../analyze/networks.js';
 import { createTemplateIndex, loadTemplateIndex } from '../analyze/template-index.js';
 import { type TemplateMember, templateText } from '../analyze/template-text.js';
+import { VigilError } from '../shared/errors.js';
 import type { Executor, ServiceStore, StoredItem } from '../store/repositories.js';
+import { ANALYZE_JOB } from '../store/service-store.js';
 import type { JobHandler } from './runtime.js';
 
 export const LINK_JOB = 'link';
 /** One waiting link job at a time. */
 export const LINK_JOB_KEY = 'all';
+/**
+ * A link run recomputes templates and networks over every analysed item, so one run after a
+ * burst of analyses is worth as much as one per analysis: the waiting link job gathers the
+ * requests of this long.
+ */
+export const LINK_DELAY_MS = 2000;
 
 /**
  * Template text from a few members only, as `vigil scan --link` does (src/cli/link.ts
@@ -59,21 +67,56 @@ export interface LinkRunSummary {
   readonly changed: number;
 }
 
+/**
+ * The handler: a link run is computed before its job's transaction (reads only), and written in
+ * it (see TwoPhaseHandler), so on SQLite the write lock is held for the writes alone. While
+ * analyze jobs still wait, the run is put off (a new link job, delayed): one run after the
+ * analyses is worth as much as one during them.
+ */
 export function createLinkHandler(options: LinkHandlerOptions): JobHandler {
-  return async (_job, trx) => {
-    await linkAll(options, trx);
+  const { store } = options;
+  return {
+    async prepare() {
+      const waiting = await store.jobs.list({ state: 'ready', kind: ANALYZE_JOB }, { limit: 1 });
+      if (waiting.items.length > 0) return undefined;
+      return computeLinks(options, store.db);
+    },
+    async commit(_job, prepared, trx, { now }) {
+      if (prepared === undefined) {
+        await store.jobs.enqueue(
+          { kind: LINK_JOB, payload: {}, key: LINK_JOB_KEY, delayMs: LINK_DELAY_MS },
+          now,
+          trx,
+        );
+        return;
+      }
+      await writeLinks(options, prepared as LinkRun, trx);
+    },
   };
 }
 
 /** One link run in `trx`; exported for callers that link outside the queue. */
 export async function linkAll(options: LinkHandlerOptions, trx: Executor): Promise<LinkRunSummary> {
+  return writeLinks(options, await computeLinks(options, trx), trx);
+}
+
+/** What a link run computed, and the index it started from (to detect a concurrent run). */
+interface LinkRun {
+  readonly loaded: Uint8Array | undefined;
+  readonly saved: Uint8Array | undefined;
+  readonly templates: readonly Template[];
+  readonly networks: readonly Network[];
+  readonly changes: readonly { id: string; template?: string; network?: string }[];
+  readonly summary: LinkRunSummary;
+}
+
+async function computeLinks(options: LinkHandlerOptions, reader: Executor): Promise<LinkRun> {
   const { store } = options;
-  // First: on PostgreSQL this locks the index row until the run commits.
-  const saved = await store.links.loadIndex(trx);
+  const loaded = await store.links.loadIndex(reader);
   const index =
-    saved === undefined
+    loaded === undefined
       ? createTemplateIndex(options.threshold === undefined ? {} : { threshold: options.threshold })
-      : loadTemplateIndex(saved);
+      : loadTemplateIndex(loaded);
   const hasher = createMinHasher({
     permutations: index.options.permutations,
     seed: index.options.seed,
@@ -82,7 +125,7 @@ export async function linkAll(options: LinkHandlerOptions, trx: Executor): Promi
   const linkItems: LinkItem[] = [];
   const before = new Map<string, { template?: string; network?: string }>();
   const fresh: { id: string; signature: Uint32Array }[] = [];
-  for await (const stored of analysedItems(store, trx)) {
+  for await (const stored of analysedItems(store, reader)) {
     const item = { ...stored.item, id: stored.id };
     linkItems.push(
       linkItemOf(item, stored.analysis as NonNullable<StoredItem['analysis']>, NO_SIGNATURE),
@@ -103,9 +146,8 @@ export async function linkAll(options: LinkHandlerOptions, trx: Executor): Promi
     const { id, signature } = fresh[i] as (typeof fresh)[number];
     index.add(id, signature);
   }
-  if (fresh.length > 0) await store.links.saveIndex(index.save(), trx);
 
-  const { templates, nameValues } = await describeTemplates(store, trx, index.templates());
+  const { templates, nameValues } = await describeTemplates(store, reader, index.templates());
   const { networks, networkOf } = buildNetworks(
     {
       items: linkItems,
@@ -114,7 +156,6 @@ export async function linkAll(options: LinkHandlerOptions, trx: Executor): Promi
     },
     options.networks,
   );
-  await store.links.replaceAll(templates, networks, trx);
 
   const changes: { id: string; template?: string; network?: string }[] = [];
   for (const { id } of linkItems) {
@@ -129,14 +170,46 @@ export async function linkAll(options: LinkHandlerOptions, trx: Executor): Promi
       });
     }
   }
-  await store.items.saveLinks(changes, trx);
   return {
-    items: linkItems.length,
-    added: fresh.length,
-    templates: templates.length,
-    networks: networks.length,
-    changed: changes.length,
+    loaded,
+    saved: fresh.length > 0 ? index.save() : undefined,
+    templates,
+    networks,
+    changes,
+    summary: {
+      items: linkItems.length,
+      added: fresh.length,
+      templates: templates.length,
+      networks: networks.length,
+      changed: changes.length,
+    },
   };
+}
+
+async function writeLinks(
+  options: LinkHandlerOptions,
+  run: LinkRun,
+  trx: Executor,
+): Promise<LinkRunSummary> {
+  const { store } = options;
+  // First: on PostgreSQL this locks the index row until the run commits. Another run that
+  // committed since this one read the index would be overwritten: this one is retried instead.
+  const current = await store.links.loadIndex(trx);
+  if (!sameBytes(current, run.loaded)) {
+    throw new VigilError(
+      'CONFLICT',
+      'Another link run saved the template index while this one ran; this run will be retried.',
+    );
+  }
+  if (run.saved !== undefined) await store.links.saveIndex(run.saved, trx);
+  await store.links.replaceAll(run.templates, run.networks, trx);
+  await store.items.saveLinks(run.changes, trx);
+  return run.summary;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 async function* analysedItems(store: ServiceStore, trx: Executor): AsyncGenerator<StoredItem> {
