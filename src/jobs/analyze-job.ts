@@ -48,9 +48,7 @@ export function createAnalyzeHandler(options: AnalyzeHandlerOptions): JobHandler
     },
     async commit(_job, prepared, trx, { now }) {
       const analyses = prepared as readonly Prepared[];
-      for (const { id, analysis, identifiers } of analyses) {
-        await store.items.saveAnalysis(id, analysis, identifiers, now, trx);
-      }
+      await store.items.saveAnalyses(analyses, now, trx);
       if (link && analyses.length > 0) {
         await store.jobs.enqueue(
           { kind: LINK_JOB, payload: {}, key: LINK_JOB_KEY, delayMs: LINK_DELAY_MS },

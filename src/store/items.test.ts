@@ -284,6 +284,45 @@ describe.each(DATABASES)('item repository on $name', (database) => {
     ).toBe('NOT_FOUND');
   });
 
+  it('saves many analyses at once as one by one', async () => {
+    const ids = Array.from({ length: 450 }, (_, i) => String(i));
+    await items.ingest(itemsOf(ids), { source: 'one', receivedAt: at(0) });
+    await items.ingest(itemsOf(ids), { source: 'many', receivedAt: at(0) });
+    const entry = (source: string, external: string, n: number) => ({
+      id: itemId(source, external),
+      analysis: analysisOf(external, 0.123456789012345 + n / 1000, n % 2 ? 'high' : 'low'),
+      identifiers: [`phone:+1212555${String(1000 + (n % 7))}`, 'email:x@y.example'],
+    });
+    for (const [n, external] of ids.entries()) {
+      const { id, analysis, identifiers } = entry('one', external, n);
+      await items.saveAnalysis(id, analysis, identifiers, at(5));
+    }
+    await items.saveAnalyses(
+      ids.map((external, n) => entry('many', external, n)),
+      at(5),
+    );
+    const view = (source: string) =>
+      Promise.all(
+        ids.map(async (external) => {
+          const stored = await items.get(itemId(source, external));
+          return [stored?.analysis, stored?.risk, stored?.band, stored?.analyzedAt];
+        }),
+      );
+    expect(await view('many')).toEqual(await view('one'));
+    const phone = 'phone:+12125551003';
+    const sharing = await items.withIdentifier(phone, { limit: 500 });
+    expect(sharing.items.filter((i) => i.source === 'many')).toHaveLength(64);
+    expect(sharing.items.filter((i) => i.source === 'one')).toHaveLength(64);
+    expect(
+      await codeOf(
+        items.saveAnalyses(
+          [{ id: 'itm_missing', analysis: analysisOf('x', 0, 'low'), identifiers: [] }],
+          at(0),
+        ),
+      ),
+    ).toBe('NOT_FOUND');
+  });
+
   it('keeps risks exactly', async () => {
     await items.ingest(itemsOf(['1']), { source: 's', receivedAt: at(0) });
     const risk = 0.123456789012345;

@@ -38,6 +38,9 @@ type ItemRow = Selectable<ItemTable>;
 /** Sort key of listings: received time, then id, both descending (newest first). */
 const KEY_SHAPE = ['string', 'string'] as const;
 
+/** Four bound values per analysis: well under SQLite's 32,766 and PostgreSQL's 65,535. */
+const ANALYSES_PER_STATEMENT = 200;
+
 export function createItemRepository(db: Db, dialect: SqlDialectName): ItemRepository {
   return {
     async ingest(items, options, executor = current(db)) {
@@ -163,6 +166,49 @@ export function createItemRepository(db: Db, dialect: SqlDialectName): ItemRepos
               })),
             )
             .execute();
+        }
+      });
+    },
+
+    async saveAnalyses(analyses, analyzedAt, executor = current(db)) {
+      const at = storedTime(analyzedAt, 'analyzedAt');
+      // The last entry of an id wins; an update may not meet one row twice.
+      const byId = new Map(analyses.map((entry) => [entry.id, entry]));
+      await inTransaction(db, executor, dialect, async (trx) => {
+        for (const part of chunks([...byId.values()], ANALYSES_PER_STATEMENT)) {
+          const values = sql.join(
+            part.map(
+              ({ id, analysis }) =>
+                sql`(cast(${id} as text), cast(${toJson(analysis)} as text), cast(${analysis.risk} as double precision), cast(${analysis.band} as text))`,
+            ),
+          );
+          const updated = await sql<{ id: string; received_at: string }>`
+            update item set analysis = v.column2, analyzed_at = ${at},
+              analysis_count = analysis_count + 1, risk = v.column3, band = v.column4
+            from (values ${values}) as v
+            where item.id = v.column1
+            returning item.id, item.received_at`.execute(trx);
+          const receivedAt = new Map(updated.rows.map((row) => [row.id, row.received_at]));
+          const missing = part.find(({ id }) => !receivedAt.has(id));
+          if (missing !== undefined) throw notFound('item', missing.id);
+          await trx
+            .deleteFrom('item_identifier')
+            .where(
+              'item_id',
+              'in',
+              part.map(({ id }) => id),
+            )
+            .execute();
+          const rows = part.flatMap(({ id, identifiers }) =>
+            [...new Set(identifiers)].map((identifier) => ({
+              identifier,
+              item_id: id,
+              received_at: receivedAt.get(id) as string,
+            })),
+          );
+          for (const rowsPart of chunks(rows)) {
+            await trx.insertInto('item_identifier').values(rowsPart).execute();
+          }
         }
       });
     },

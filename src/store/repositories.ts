@@ -98,6 +98,19 @@ export interface ItemRepository {
     analyzedAt: string,
     executor?: Executor,
   ): Promise<void>;
+  /**
+   * saveAnalysis for many items in a few statements (a worker's batch): the same result, without
+   * a round trip per item and table.
+   */
+  saveAnalyses(
+    analyses: readonly {
+      readonly id: string;
+      readonly analysis: Analysis;
+      readonly identifiers: readonly string[];
+    }[],
+    analyzedAt: string,
+    executor?: Executor,
+  ): Promise<void>;
   /** Records template and network ids (undefined clears them). */
   saveLinks(
     links: readonly {

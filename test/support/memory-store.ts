@@ -189,6 +189,11 @@ export class MemoryStore implements ServiceStore {
       });
       return paginate(newestFirst(items), (item) => item.id, page);
     },
+    saveAnalyses: async (analyses, analyzedAt) => {
+      for (const { id, analysis, identifiers } of analyses) {
+        await this.items.saveAnalysis(id, analysis, identifiers, analyzedAt);
+      }
+    },
     saveAnalysis: async (id, analysis: Analysis, identifiers, analyzedAt) => {
       const item = this.state.items.get(id) ?? notInDouble(`saveAnalysis of unknown ${id}`);
       this.state.items.set(id, {
