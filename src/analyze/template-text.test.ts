@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VigilError } from '../shared/errors.js';
 import type { TemplatePart, TemplateSlot } from './link-types.js';
 import {
+  nameSlotValues,
   SPACED_WORD,
   type TemplateMember,
   type TemplateTextResult,
@@ -98,6 +99,13 @@ describe('templateText: an escort-style template', () => {
       '212-555-0117',
       '200',
     ]);
+  });
+
+  it("gives each member's name-slot values, for the personas networks count", () => {
+    const names = nameSlotValues(result);
+    expect(names.size).toBe(10);
+    expect(names.get(id(0))).toEqual(['Anna']);
+    expect(names.get(id(7))).toEqual(['Hanna']);
   });
 
   it('is kept because it shortens the description', () => {

@@ -1043,3 +1043,20 @@ function widestGap(consensus: readonly Token[], from: number, to: number): strin
   }
   return widest;
 }
+
+/**
+ * Per member, the values of a template's name slots (the personas a network's features count),
+ * for the members that have any.
+ */
+export function nameSlotValues(text: TemplateTextResult): Map<string, string[]> {
+  const nameSlots = text.parts
+    .filter((part) => 'slot' in part)
+    .flatMap((part, i) => ('slot' in part && part.slot.kind === 'name' ? [i] : []));
+  const names = new Map<string, string[]>();
+  if (nameSlots.length === 0) return names;
+  for (const [id, values] of text.values) {
+    const found = nameSlots.map((i) => values[i] ?? '').filter((value) => value !== '');
+    if (found.length > 0) names.set(id, found);
+  }
+  return names;
+}

@@ -21,6 +21,7 @@ import {
 } from '../analyze/networks.js';
 import { createTemplateIndex, type TemplateIndex } from '../analyze/template-index.js';
 import {
+  nameSlotValues,
   type TemplateMember,
   type TemplateTextResult,
   templateText,
@@ -212,14 +213,7 @@ export class LinkCollector {
     const templates: Template[] = groups.map((group, g) => {
       const text = textOf.get(g);
       if (text !== undefined) {
-        const nameSlots = text.parts
-          .filter((part) => 'slot' in part)
-          .map((part, i) => ('slot' in part && part.slot.kind === 'name' ? i : -1))
-          .filter((i) => i >= 0);
-        for (const [id, values] of text.values) {
-          const names = nameSlots.map((i) => values[i] ?? '').filter((v) => v !== '');
-          if (names.length > 0) nameValues.set(id, names);
-        }
+        for (const [id, names] of nameSlotValues(text)) nameValues.set(id, names);
       }
       return {
         id: group.id,

@@ -6,13 +6,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/databases.js';
+import { everyPage } from '../../test/support/pages.js';
 import { analyzeItem, createEngine } from '../analyze/analyze.js';
 import { identifiersOf } from '../analyze/link-item.js';
 import { compileRules, parseRuleFile } from '../analyze/rules.js';
 import type { Item } from '../analyze/types.js';
 import { generateCorpus } from '../corpus/index.js';
 import type { Db } from '../store/database.js';
-import type { Page, ServiceStore } from '../store/repositories.js';
+import type { ServiceStore } from '../store/repositories.js';
 import { openServiceStore } from '../store/service-store.js';
 import { ANALYZE_JOB, LINK_DELAY_MS, LINK_JOB, runWorker, serviceHandlers } from './index.js';
 
@@ -31,17 +32,6 @@ const engine = createEngine({
 
 const CORPUS = [...generateCorpus({ n: 240, seed: 7 })].map((record) => record.item);
 const T0 = Date.parse('2026-03-01T08:00:00.000Z');
-
-async function everyPage<T>(list: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    all.push(...page.items);
-    cursor = page.next;
-  } while (cursor !== undefined);
-  return all;
-}
 
 /** Ingests items in jobs of `perJob` items, as the HTTP API does. */
 async function ingest(

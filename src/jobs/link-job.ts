@@ -26,7 +26,7 @@ import type { LinkItem, Network, Template } from '../analyze/link-types.js';
 import { createMinHasher, shingleHashes } from '../analyze/minhash.js';
 import { buildNetworks, type NetworkOptions } from '../analyze/networks.js';
 import { createTemplateIndex, loadTemplateIndex } from '../analyze/template-index.js';
-import { type TemplateMember, templateText } from '../analyze/template-text.js';
+import { nameSlotValues, type TemplateMember, templateText } from '../analyze/template-text.js';
 import { VigilError } from '../shared/errors.js';
 import type { Executor, ServiceStore, StoredItem } from '../store/repositories.js';
 import { ANALYZE_JOB } from '../store/service-store.js';
@@ -254,13 +254,7 @@ async function describeTemplates(
       .filter((member): member is TemplateMember => member !== undefined);
     const text = members.length >= 2 ? templateText(members, TEXT_OPTIONS) : undefined;
     if (text !== undefined) {
-      const slots = text.parts.filter((part) => 'slot' in part);
-      for (const [id, values] of text.values) {
-        const names = slots
-          .map((part, i) => ('slot' in part && part.slot.kind === 'name' ? (values[i] ?? '') : ''))
-          .filter((value) => value !== '');
-        if (names.length > 0) nameValues.set(id, names);
-      }
+      for (const [id, names] of nameSlotValues(text)) nameValues.set(id, names);
     }
     return {
       id: group.id,

@@ -8,11 +8,12 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/databases.js';
 import { rejection } from '../../test/support/errors.js';
+import { everyPage } from '../../test/support/pages.js';
 import type { Analysis, Band, Item } from '../analyze/types.js';
 import { canonicalBytes } from '../ledger/canonical-json.js';
 import { isVigilError } from '../shared/errors.js';
 import type { Db } from './database.js';
-import type { ItemFilter, ItemRepository, Page, ServiceStore, StoredItem } from './repositories.js';
+import type { ItemFilter, ItemRepository, ServiceStore } from './repositories.js';
 import { itemId } from './service-common.js';
 import { openServiceStore } from './service-store.js';
 
@@ -52,18 +53,6 @@ function analysisOf(id: string, risk: number, band: Band): Analysis {
 }
 
 /** Every item a listing gives, page by page. */
-async function everyPage(
-  list: (cursor: string | undefined) => Promise<Page<StoredItem>>,
-): Promise<StoredItem[]> {
-  const all: StoredItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    all.push(...page.items);
-    cursor = page.next;
-  } while (cursor !== undefined);
-  return all;
-}
 
 describe('item ids', () => {
   it('follow from source and external id, in base32', () => {

@@ -6,11 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/databases.js';
 import { rejection } from '../../test/support/errors.js';
+import { everyPage } from '../../test/support/pages.js';
 import type { Network, Template } from '../analyze/link-types.js';
 import { createTemplateIndex, loadTemplateIndex } from '../analyze/template-index.js';
 import { isVigilError } from '../shared/errors.js';
 import type { Db } from './database.js';
-import type { LinkRepository, Page, ServiceStore } from './repositories.js';
+import type { LinkRepository, ServiceStore } from './repositories.js';
 import { openServiceStore } from './service-store.js';
 
 const DATABASES = testDatabases();
@@ -44,17 +45,6 @@ function network(id: string, risk: number): Network {
     risk,
     explanation: ['Two items share a phone.'],
   };
-}
-
-async function everyPage<T>(list: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    all.push(...page.items);
-    cursor = page.next;
-  } while (cursor !== undefined);
-  return all;
 }
 
 describe.each(DATABASES)('link repository on $name', (database) => {
