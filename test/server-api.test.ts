@@ -82,7 +82,8 @@ describe('POST /v1/items', () => {
       'ad-3',
     ]);
     expect(body.results.every((r: { created: boolean }) => r.created)).toBe(true);
-    const job = await store.jobs.get(body.job);
+    expect(body.jobs).toHaveLength(1);
+    const job = await store.jobs.get(body.jobs[0]);
     expect(job).toMatchObject({ kind: 'analyze', state: 'ready' });
     expect(job?.payload).toEqual({ items: body.results.map((r: { id: string }) => r.id) });
     const audit = await store.audit.list({ action: 'items.ingest' }, {});
@@ -90,7 +91,7 @@ describe('POST /v1/items', () => {
     expect(audit.items[0]).toMatchObject({
       actor: `apikey:${admin.keyId}`,
       requestId: response.headers['x-request-id'],
-      details: { source: 'classifieds', count: 3, created: 3, job: body.job },
+      details: { source: 'classifieds', count: 3, created: 3, jobs: body.jobs },
     });
     expect(store.transactions.committed).toBe(1);
   });
@@ -108,7 +109,7 @@ describe('POST /v1/items', () => {
     const again = await send();
     expect(again.statusCode).toBe(202);
     const second = again.json();
-    expect(second.job).toBeUndefined();
+    expect(second.jobs).toEqual([]);
     expect(second.results).toEqual(
       first.results.map((r: { created: boolean }) => ({ ...r, created: false })),
     );

@@ -11,7 +11,7 @@ import { type Db, openDatabase } from './database.js';
 import { createLedgerStore } from './ledger-store.js';
 import type { ServiceStore } from './repositories.js';
 import { dialectOf, storedTime } from './service-common.js';
-import { ANALYZE_JOB, ingestBatch, openServiceStore } from './service-store.js';
+import { ANALYZE_JOB, ANALYZE_JOB_ITEMS, ingestBatch, openServiceStore } from './service-store.js';
 
 const DATABASES = testDatabases();
 const NOW = '2026-03-01T08:00:00.000Z';
@@ -82,7 +82,8 @@ describe.each(DATABASES)('service store on $name', (database) => {
       requestId: 'r1',
     });
     expect(first.results.map((r) => r.created)).toEqual([true, true]);
-    const job = await store.jobs.get(first.job as string);
+    expect(first.jobs).toHaveLength(1);
+    const job = await store.jobs.get(first.jobs[0] as string);
     expect(job).toMatchObject({
       kind: ANALYZE_JOB,
       payload: { items: first.results.map((r) => r.id) },
@@ -93,14 +94,34 @@ describe.each(DATABASES)('service store on $name', (database) => {
       now: NOW,
       actor: 'account:acc_1',
     });
-    expect(again).toEqual({ results: first.results.map((r) => ({ ...r, created: false })) });
+    expect(again).toEqual({
+      results: first.results.map((r) => ({ ...r, created: false })),
+      jobs: [],
+    });
     const records = (await store.audit.list({ action: 'items.ingest' }, {})).items;
     expect(records.map((r) => [r.actor, r.details])).toEqual(
       expect.arrayContaining([
-        ['system', { source: 's', count: 2, created: 2, job: first.job }],
+        ['system', { source: 's', count: 2, created: 2, jobs: first.jobs }],
         ['account:acc_1', { source: 's', count: 2, created: 0 }],
       ]),
     );
+  });
+
+  it('queues the analysis of a large batch in jobs of ANALYZE_JOB_ITEMS items', async () => {
+    const items = Array.from({ length: 2 * ANALYZE_JOB_ITEMS + 1 }, (_, i) => ({
+      id: `i${i}`,
+      body: 'x',
+    }));
+    const { results, jobs } = await ingestBatch(store, items, {
+      source: 's',
+      now: NOW,
+      actor: 'system',
+    });
+    expect(jobs).toHaveLength(3);
+    const payloads = await Promise.all(jobs.map((id) => store.jobs.get(id)));
+    expect(
+      payloads.flatMap((job) => (job?.payload as { items: string[] } | undefined)?.items ?? []),
+    ).toEqual(results.map((r) => r.id));
   });
 
   it("seals each batch's raw captures in the evidence ledger, with the stored hashes", async () => {

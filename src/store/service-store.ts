@@ -86,11 +86,20 @@ function collectedEvent(
 export const ANALYZE_JOB = 'analyze';
 
 /**
- * Ingests a batch as the HTTP API does: the new items, one `analyze` job for them and an audit
+ * Items per analyze job. A job's analyses are written in one transaction, which on SQLite holds
+ * the database's write lock: smaller jobs keep an ingest request from waiting long behind a
+ * worker's writes (on the service benchmark, 1,000-item jobs gave a single-item p99 of 230-290
+ * ms), at a small cost per job.
+ */
+export const ANALYZE_JOB_ITEMS = 250;
+
+/**
+ * Ingests a batch as the HTTP API does: the new items, `analyze` jobs for them (one per
+ * ANALYZE_JOB_ITEMS new items) and an audit
  * record (`items.ingest`) in one transaction (the caller's `executor` when given), which also
  * appends a `collected` custody event sealing the batch's raw captures in the evidence ledger
  * (not when the caller brings its own transaction: the ledger appends in its own). Returns one
- * result per item, in order, and the job's id when any item was new.
+ * result per item, in order, and the ids of the analyze jobs (none when no item was new).
  */
 export async function ingestBatch(
   store: ServiceStore,
@@ -104,15 +113,16 @@ export async function ingestBatch(
     readonly requestId?: string;
   },
   executor?: Executor,
-): Promise<{ readonly results: IngestResult[]; readonly job?: string }> {
+): Promise<{ readonly results: IngestResult[]; readonly jobs: string[] }> {
   const { source, now } = options;
   const work = async (trx: Executor) => {
     const results = await store.items.ingest(items, { source, receivedAt: now }, trx);
     const created = results.filter((result) => result.created).map((result) => result.id);
-    const job =
-      created.length === 0
-        ? undefined
-        : await store.jobs.enqueue({ kind: ANALYZE_JOB, payload: { items: created } }, now, trx);
+    const jobs: string[] = [];
+    for (let i = 0; i < created.length; i += ANALYZE_JOB_ITEMS) {
+      const payload = { items: created.slice(i, i + ANALYZE_JOB_ITEMS) };
+      jobs.push((await store.jobs.enqueue({ kind: ANALYZE_JOB, payload }, now, trx)).id);
+    }
     await store.audit.record(
       {
         at: now,
@@ -123,12 +133,12 @@ export async function ingestBatch(
           source,
           count: items.length,
           created: created.length,
-          ...(job !== undefined && { job: job.id }),
+          ...(jobs.length > 0 && { jobs }),
         },
       },
       trx,
     );
-    return job === undefined ? { results } : { results, job: job.id };
+    return { results, jobs };
   };
   if (executor?.isTransaction) return work(executor);
   const ledger = ledgers.get(store.db);

@@ -83,7 +83,9 @@ export function itemRoutes(app: FastifyInstance, deps: Deps): void {
     responses: {
       202: z.object({
         results: z.array(IngestResultShape).describe('One per item, in order.'),
-        job: z.string().optional().describe('The analysis job, when any item was new.'),
+        jobs: z
+          .array(z.string())
+          .describe('The analysis jobs of the new items (none when no item was new).'),
       }),
     },
     handler: async ({ body, reply, now, principal, request }) => {
@@ -123,7 +125,7 @@ export function itemRoutes(app: FastifyInstance, deps: Deps): void {
         requestId: request.id,
       });
       reply.code(202);
-      return outcome.job === undefined ? { results: outcome.results } : outcome;
+      return outcome;
     },
   });
 
