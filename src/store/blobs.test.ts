@@ -169,12 +169,13 @@ describe('createFsBlobStore', () => {
     const absent = sha256(bytesOf('never stored'));
     expect(await store.has(absent)).toBe(false);
     expect(await store.stat(absent)).toBeUndefined();
+    // Started one at a time: a rejection created before it is awaited would go unhandled.
     for (const attempt of [
-      store.open(absent),
-      store.verify(absent),
-      store.copyTo(absent, join(root, 'out.bin')),
+      () => store.open(absent),
+      () => store.verify(absent),
+      () => store.copyTo(absent, join(root, 'out.bin')),
     ]) {
-      expect(isVigilError(await rejection(attempt), 'EVIDENCE_NOT_FOUND')).toBe(true);
+      expect(isVigilError(await rejection(attempt()), 'EVIDENCE_NOT_FOUND')).toBe(true);
     }
     expect(await readdir(root)).toEqual([]);
   });
@@ -189,13 +190,13 @@ describe('createFsBlobStore', () => {
     ['empty', ''],
   ])('refuses a hash argument that is %s', async (_name, bad) => {
     for (const attempt of [
-      store.has(bad),
-      store.stat(bad),
-      store.open(bad),
-      store.verify(bad),
-      store.copyTo(bad, join(root, 'out.bin')),
+      () => store.has(bad),
+      () => store.stat(bad),
+      () => store.open(bad),
+      () => store.verify(bad),
+      () => store.copyTo(bad, join(root, 'out.bin')),
     ]) {
-      const error = await rejection(attempt);
+      const error = await rejection(attempt());
       expect(isVigilError(error, 'EVIDENCE_NOT_FOUND')).toBe(true);
       expect(JSON.stringify(error)).not.toContain(root);
     }
