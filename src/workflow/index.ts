@@ -1,0 +1,2 @@
+export * from './sor-rules.js';
+export * from './statement-of-reasons.js';
