@@ -392,38 +392,8 @@ export const EU_COUNTRIES = [
   'SI',
   'SK',
 ] as const;
-export const EEA_COUNTRIES = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IS',
-  'IT',
-  'LI',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'NO',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-] as const;
+/** The EEA: every country the Transparency Database accepts in a territorial scope. */
+export const EEA_COUNTRIES = COUNTRIES;
 
 /**
  * The code of an invalid decision or platform setting. A dedicated `DECISION_INVALID` needs an
