@@ -1,4 +1,25 @@
 export {
+  APPEAL_OUTCOMES,
+  APPEAL_WINDOW_MONTHS,
+  type Appeal,
+  type AppealInput,
+  type AppealOutcome,
+  type AppealResult,
+  appealDeadline,
+  appealInputSchema,
+  appealSchema,
+  COMPLAINANT_ROLES,
+  type ComplainantRole,
+  type DecisionSummary,
+  decideAppeal,
+  decisionSummarySchema,
+  fileAppeal,
+  type OutcomeInput,
+  outcomeInputSchema,
+  RESTRICTIONS,
+  type Restriction,
+} from './appeals.js';
+export {
   HOLD_BASES,
   HOLD_RULES,
   type Hold,
@@ -49,3 +70,20 @@ export {
 } from './queue-priority.js';
 export * from './sor-rules.js';
 export * from './statement-of-reasons.js';
+export {
+  csvField,
+  DECISION_SOURCES,
+  MAX_REPORT_ITEMS,
+  median,
+  type ReportAppeal,
+  type ReportDecision,
+  type ReportInput,
+  type ReportNotice,
+  reportAppealSchema,
+  reportDecisionSchema,
+  reportInputSchema,
+  reportNoticeSchema,
+  type TransparencyReport,
+  transparencyCsv,
+  transparencyReport,
+} from './transparency.js';
