@@ -68,6 +68,32 @@ export {
   type RankedJob,
   rankQueue,
 } from './queue-priority.js';
+export {
+  type Art18Notification,
+  art18Notification,
+  CYBERTIPLINE_ELEMENT_ORDER,
+  cyberTiplineXml,
+  escapeXml,
+  IP_EVENTS,
+  NCMEC_INCIDENT_TYPES,
+  type NcmecIncidentType,
+  type PlatformInput,
+  parseReferral,
+  platformSchema,
+  preservationHoldFor,
+  REFERRAL_KINDS,
+  REFERRAL_STATUSES,
+  REFERRAL_TRANSITIONS,
+  type Referral,
+  type ReferralEvent,
+  type ReferralInput,
+  type ReferralKind,
+  type ReferralStatus,
+  type ReporterInput,
+  referralSchema,
+  reporterSchema,
+  transition,
+} from './referrals.js';
 export * from './sor-rules.js';
 export * from './statement-of-reasons.js';
 export {
