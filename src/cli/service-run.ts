@@ -223,7 +223,37 @@ async function createUser(
   });
 }
 
-/** Reads a file in batches and ingests each in its own transaction (as POST /v1/items does). */
+/**
+ * Ingests items in batches of FILE_BATCH, each in its own transaction (as POST /v1/items does);
+ * counts what was received and what was new.
+ */
+async function ingestInBatches(
+  store: ServiceStore,
+  items: AsyncIterable<Item> | Iterable<Item>,
+  options: { readonly source: string; readonly actor: string },
+  io: ServiceIo,
+): Promise<{ items: number; created: number }> {
+  const totals = { items: 0, created: 0 };
+  let batch: Item[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const { results } = await ingestBatch(store, batch, {
+      ...options,
+      now: io.now().toISOString(),
+    });
+    totals.items += results.length;
+    totals.created += results.filter((r: IngestResult) => r.created).length;
+    batch = [];
+  };
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === FILE_BATCH) await flush();
+  }
+  await flush();
+  return totals;
+}
+
+/** Ingests a JSONL or CSV file; invalid records are skipped, counted and the first reported. */
 async function ingestFile(
   store: ServiceStore,
   file: string,
@@ -236,37 +266,23 @@ async function ingestFile(
     format === 'jsonl'
       ? jsonlBatches(input, DEFAULT_INPUT_OPTIONS)
       : csvBatches(input, format, DEFAULT_INPUT_OPTIONS);
-  const totals = { items: 0, created: 0, skipped: 0 };
-  let pending: Item[] = [];
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const { results } = await ingestBatch(store, pending, {
-      source,
-      now: io.now().toISOString(),
-      actor: 'system:cli',
-    });
-    totals.items += results.length;
-    totals.created += results.filter((r: IngestResult) => r.created).length;
-    pending = [];
-  };
-  for await (const { batch, issues } of batches) {
-    totals.skipped += issues.length;
-    if (batch === undefined) continue;
-    const invalid: { line: number; reason: string }[] = [];
-    forEachItem(batch, (item) => pending.push(item), invalid);
-    totals.skipped += invalid.length;
-    for (const issue of invalid.slice(0, 5)) {
-      io.stderr.write(`${file}:${issue.line}: skipped: ${issue.reason}\n`);
-    }
-    while (pending.length >= FILE_BATCH) {
-      const rest = pending.slice(FILE_BATCH);
-      pending = pending.slice(0, FILE_BATCH);
-      await flush();
-      pending = rest;
+  let skipped = 0;
+  async function* valid(): AsyncGenerator<Item> {
+    for await (const { batch, issues } of batches) {
+      skipped += issues.length;
+      if (batch === undefined) continue;
+      const items: Item[] = [];
+      const invalid: { line: number; reason: string }[] = [];
+      forEachItem(batch, (item) => items.push(item), invalid);
+      skipped += invalid.length;
+      for (const issue of invalid.slice(0, 5)) {
+        io.stderr.write(`${file}:${issue.line}: skipped: ${issue.reason}\n`);
+      }
+      yield* items;
     }
   }
-  await flush();
-  return totals;
+  const totals = await ingestInBatches(store, valid(), { source, actor: 'system:cli' }, io);
+  return { ...totals, skipped };
 }
 
 /**
@@ -288,25 +304,10 @@ async function firstStart(
   );
   if (demoItems > 0) {
     io.stderr.write(`Loading the demo corpus (${demoItems.toLocaleString('en-US')} items)…\n`);
-    let batch: Item[] = [];
-    for (const record of generateCorpus({ n: demoItems, seed: 1 })) {
-      batch.push(record.item);
-      if (batch.length === FILE_BATCH) {
-        await ingestBatch(store, batch, {
-          source: 'demo',
-          now: io.now().toISOString(),
-          actor: 'system:start',
-        });
-        batch = [];
-      }
-    }
-    if (batch.length > 0) {
-      await ingestBatch(store, batch, {
-        source: 'demo',
-        now: io.now().toISOString(),
-        actor: 'system:start',
-      });
-    }
+    const demo = (function* () {
+      for (const record of generateCorpus({ n: demoItems, seed: 1 })) yield record.item;
+    })();
+    await ingestInBatches(store, demo, { source: 'demo', actor: 'system:start' }, io);
   }
   return { email: DEMO_ADMIN, password };
 }

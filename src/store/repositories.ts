@@ -10,6 +10,7 @@
 import type { Network, Template } from '../analyze/link-types.js';
 import type { Analysis, Band, Item } from '../analyze/types.js';
 import type { Db } from './database.js';
+import type { LedgerStore } from './ledger-store.js';
 
 /** A Kysely transaction or the database itself: repositories accept either. */
 export type Executor = Db;
@@ -346,6 +347,9 @@ export interface ServiceStore {
   readonly jobs: JobQueue;
   readonly accounts: AccountRepository;
   readonly audit: AuditLog;
+  /** The evidence ledger over the same database, where ingest seals raw captures (test doubles
+   *  may leave it out). */
+  readonly ledger?: LedgerStore;
   /**
    * Runs `work` in one transaction; repositories given `trx` join it, and so do repositories
    * (and nested `transaction` calls) made inside `work` without it. On SQLite the transaction

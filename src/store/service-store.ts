@@ -12,7 +12,7 @@ import { createAccountRepository } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import type { Db } from './database.js';
 import { createItemRepository } from './items.js';
-import { createLedgerStore, type LedgerStore } from './ledger-store.js';
+import { createLedgerStore } from './ledger-store.js';
 import { createLinkRepository } from './links.js';
 import { createJobQueue } from './queue.js';
 import type { Executor, IngestResult, ServiceStore } from './repositories.js';
@@ -26,7 +26,6 @@ import { dialectOf, inTransaction, itemId } from './service-common.js';
  */
 export function openServiceStore(db: Db): ServiceStore {
   const dialect = dialectOf(db);
-  ledgers.set(db, createLedgerStore(db));
   return Object.freeze({
     db,
     items: createItemRepository(db, dialect),
@@ -34,12 +33,10 @@ export function openServiceStore(db: Db): ServiceStore {
     jobs: createJobQueue(db, dialect),
     accounts: createAccountRepository(db, dialect),
     audit: createAuditLog(db),
+    ledger: createLedgerStore(db),
     transaction: <T>(work: (trx: Db) => Promise<T>) => inTransaction(db, undefined, dialect, work),
   });
 }
-
-/** The evidence ledger over each store's database, which ingest seals raw captures in. */
-const ledgers = new WeakMap<Db, LedgerStore>();
 
 /** What the custody events of ingest say about the tool that received the items. */
 const TOOL = { name: 'vigil', version: '0.1.0' } as const;
@@ -141,7 +138,7 @@ export async function ingestBatch(
     return { results, jobs };
   };
   if (executor?.isTransaction) return work(executor);
-  const ledger = ledgers.get(store.db);
+  const { ledger } = store;
   if (ledger === undefined || items.length === 0) return store.transaction(work);
   // Sealed in the ledger's own append transaction: the custody event and the items commit
   // together or not at all.
