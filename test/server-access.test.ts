@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { type Access, can, PERMISSIONS } from '../src/server/permissions.js';
+import { openDatabase } from '../src/store/database.js';
 import { ROLES, type Role } from '../src/store/repositories.js';
-import { addAccount, MemoryStore } from './support/memory-store.js';
+import { openServiceStore } from '../src/store/service-store.js';
+import { addAccount } from './support/memory-store.js';
 
 /**
  * The access every API route is meant to have. A new route must be added here, with the access
@@ -41,13 +43,49 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'GET /v1/apikeys': 'apikeys:own',
   'DELETE /v1/apikeys/:id': 'apikeys:own',
   'GET /v1/audit': 'audit:read',
+  'POST /v1/notices': 'notices:submit',
+  'GET /v1/notices': 'workflow:read',
+  'GET /v1/notices/:id': 'workflow:read',
+  'POST /v1/orders': 'orders:receive',
+  'GET /v1/orders': 'workflow:read',
+  'GET /v1/orders/:id': 'workflow:read',
+  'GET /v1/queue': 'workflow:read',
+  'POST /v1/queue/claim': 'queue:review',
+  'POST /v1/queue/jobs': 'queue:review',
+  'GET /v1/queue/jobs/:id': 'workflow:read',
+  'POST /v1/queue/jobs/:id/release': 'queue:review',
+  'POST /v1/queue/jobs/:id/reassign': 'queue:assign',
+  'POST /v1/queue/jobs/:id/decision': 'queue:review',
+  'GET /v1/decisions': 'workflow:read',
+  'GET /v1/decisions/:id': 'workflow:read',
+  'POST /v1/decisions/:id/appeals': 'appeals:file',
+  'GET /v1/appeals': 'workflow:read',
+  'GET /v1/appeals/:id': 'workflow:read',
+  'POST /v1/appeals/:id/decision': 'queue:review',
+  'POST /v1/referrals': 'referrals:manage',
+  'GET /v1/referrals': 'workflow:read',
+  'GET /v1/referrals/:id': 'workflow:read',
+  'GET /v1/referrals/:id/payload': 'referrals:manage',
+  'POST /v1/referrals/:id/submit': 'referrals:manage',
+  'POST /v1/referrals/:id/events': 'referrals:manage',
+  'POST /v1/holds': 'holds:manage',
+  'GET /v1/holds': 'workflow:read',
+  'GET /v1/holds/reminders': 'workflow:read',
+  'GET /v1/holds/:id': 'workflow:read',
+  'POST /v1/holds/:id/renew': 'holds:manage',
+  'POST /v1/holds/:id/release': 'holds:manage',
+  'DELETE /v1/items/:id': 'items:delete',
+  'GET /v1/transparency': 'transparency:read',
+  'GET /v1/me/settings': 'authenticated',
+  'PATCH /v1/me/settings': 'authenticated',
 };
 
 let app: FastifyInstance;
 const keys = new Map<string, string>();
 
 beforeAll(async () => {
-  const store = new MemoryStore();
+  // The real store (SQLite in memory): every route must answer, the workflow ones included.
+  const store = openServiceStore(await openDatabase({ path: ':memory:' }));
   app = await buildServer({ store, config: loadConfig({ flags: { rateLimitMax: 10_000 } }) });
   await app.ready();
   for (const role of ROLES) keys.set(role, (await addAccount(store, { roles: [role] })).key);

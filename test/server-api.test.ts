@@ -365,7 +365,18 @@ describe('sessions', () => {
     expect(me.json()).toEqual({
       account: person,
       via: 'session',
-      permissions: ['items:ingest', 'items:read', 'apikeys:own'],
+      permissions: [
+        'items:ingest',
+        'items:read',
+        'notices:submit',
+        'orders:receive',
+        'workflow:read',
+        'queue:review',
+        'appeals:file',
+        'referrals:manage',
+        'transparency:read',
+        'apikeys:own',
+      ],
     });
   });
 

@@ -18,7 +18,12 @@ import { generateCorpus } from '../corpus/index.js';
 import { runWorker, serviceHandlers } from '../jobs/index.js';
 import { buildServer } from '../server/app.js';
 import { generateApiKey, hashPassword } from '../server/auth.js';
-import { loadConfig, type ServiceConfig } from '../server/config.js';
+import {
+  deliveryTargets,
+  loadConfig,
+  type ServiceConfig,
+  workflowSettings,
+} from '../server/config.js';
 import { VigilError } from '../shared/errors.js';
 import { openDatabase } from '../store/database.js';
 import { type IngestResult, ROLES, type Role, type ServiceStore } from '../store/repositories.js';
@@ -54,7 +59,7 @@ const FILE_BATCH = 1000;
 const DEMO_ADMIN = 'admin@vigil.local';
 
 /** Only settings go to loadConfig: it refuses unknown names. */
-function configOf(flags: ServiceFlags, io: ServiceIo): ServiceConfig {
+export function configOf(flags: ServiceFlags, io: ServiceIo): ServiceConfig {
   return loadConfig({
     flags: { dataDir: flags.dataDir, port: flags.port, host: flags.host, logLevel: flags.logLevel },
     env: io.env,
@@ -63,7 +68,7 @@ function configOf(flags: ServiceFlags, io: ServiceIo): ServiceConfig {
 }
 
 /** The database the configuration names: PostgreSQL by URL, else SQLite in the data folder. */
-async function openStore(config: ServiceConfig): Promise<ServiceStore> {
+export async function openStore(config: ServiceConfig): Promise<ServiceStore> {
   if (config.databaseUrl !== undefined) {
     return openServiceStore(await openDatabase({ url: config.databaseUrl }));
   }
@@ -107,7 +112,11 @@ export async function worker(
   try {
     await runWorker({
       store,
-      handlers: serviceHandlers({ store, engine }),
+      handlers: serviceHandlers({
+        store,
+        engine,
+        workflow: { settings: workflowSettings(config), targets: deliveryTargets(config) },
+      }),
       worker: flags.id ?? `${hostname()}:${process.pid}`,
       batch: Number(flags.batch),
       clock: io.now,

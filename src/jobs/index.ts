@@ -6,9 +6,11 @@
 import type { Engine } from '../analyze/analyze.js';
 import type { NetworkOptions } from '../analyze/networks.js';
 import type { ServiceStore } from '../store/repositories.js';
+import type { WorkflowSettings } from '../store/workflow-service.js';
 import { ANALYZE_JOB, createAnalyzeHandler } from './analyze-job.js';
 import { createLinkHandler, LINK_JOB } from './link-job.js';
 import type { JobHandler } from './runtime.js';
+import { type DeliveryTargets, deliveryHandlers } from './workflow-jobs.js';
 
 export {
   ANALYZE_JOB,
@@ -41,6 +43,7 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './runtime.js';
+export { type DeliveryTargets, deliveryHandlers } from './workflow-jobs.js';
 
 /** The handlers of every job kind the service enqueues. */
 export function serviceHandlers(options: {
@@ -48,9 +51,12 @@ export function serviceHandlers(options: {
   readonly engine: Engine;
   readonly templateThreshold?: number;
   readonly networks?: NetworkOptions;
+  /** Notice and action: where deliveries go (none configured: their jobs fail, nothing is sent). */
+  readonly workflow?: { readonly settings: WorkflowSettings; readonly targets: DeliveryTargets };
 }): Readonly<Record<string, JobHandler>> {
   const { store, engine } = options;
   return Object.freeze({
+    ...(options.workflow !== undefined && deliveryHandlers({ store, ...options.workflow })),
     [ANALYZE_JOB]: createAnalyzeHandler({ store, engine }),
     [LINK_JOB]: createLinkHandler({
       store,

@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
 import { auditRoutes, jobRoutes, linkRoutes } from './routes/read.js';
 import { sessionRoutes } from './routes/session.js';
+import { workflowRoutes } from './routes/workflow.js';
 import { zodValidatorCompiler } from './schema.js';
 
 export interface BuildServerOptions {
@@ -250,6 +251,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   accountRoutes(app, deps);
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
+  workflowRoutes(app, deps);
 
   return app;
 }

@@ -29,7 +29,20 @@ describe('loadConfig', () => {
       secureCookies: false,
       trustProxy: false,
       logLevel: 'info',
+      reviewLeaseSeconds: 900,
+      platformName: 'This service',
+      platformContact: 'the contact address given in our terms of service',
+      platformComplaint: 'reply to this statement, quoting the decision id',
     });
+  });
+
+  it('needs the credential of every endpoint it is given', () => {
+    expect(() =>
+      loadConfig({ flags: { actionWebhookUrl: 'https://platform.example/hooks' } }),
+    ).toThrow(/actionWebhookUrl.*needs actionWebhookSecret/);
+    expect(() => loadConfig({ flags: { transparencyDbUrl: 'ftp://x.example' } })).toThrow(
+      /transparencyDbUrl/,
+    );
   });
 
   it('takes flags over the environment over the file over the defaults', () => {

@@ -10,7 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { DeliveryTargets } from '../jobs/workflow-jobs.js';
 import { VigilError } from '../shared/errors.js';
+import type { WorkflowSettings } from '../store/workflow-service.js';
 
 const MIB = 1024 * 1024;
 
@@ -62,7 +64,73 @@ const SETTINGS = {
   /** Trust X-Forwarded-For from a reverse proxy (for the client address in logs and limits). */
   trustProxy: bool().default(false),
   logLevel: z.enum(LOG_LEVELS).default('info'),
+
+  // Notice and action (docs/workflow.md)
+  /** How long a claimed review job stays with its reviewer. */
+  reviewLeaseSeconds: int(60, 24 * 3600).default(900),
+  /** The platform as its statements of reasons name it. */
+  platformName: z.string().trim().min(1).max(200).default('This service'),
+  /** Where a recipient reaches the platform (an e-mail address or a URL). */
+  platformContact: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .default('the contact address given in our terms of service'),
+  /** How to lodge an internal complaint (Art. 20): a URL or instructions. */
+  platformComplaint: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .default('reply to this statement, quoting the decision id'),
+  platformTermsUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  /** The Member State of main establishment (Art. 18 notifications), ISO 3166 alpha-2. */
+  platformCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as DE')
+    .optional(),
+  /** The contact point's e-mail address for authorities (Art. 18 notifications). */
+  platformEmail: z.email().max(254).optional(),
+  /** The CyberTipline reporter ("First Last") and e-mail. */
+  reporterName: z.string().trim().min(3).max(200).optional(),
+  reporterEmail: z.email().max(254).optional(),
+  /** The EU Transparency Database (its base URL, e.g. the sandbox) and API token. */
+  transparencyDbUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  transparencyDbToken: z.string().min(8).max(500).optional(),
+  /** Where the platform receives action webhooks, and the shared secret that signs them. */
+  actionWebhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  actionWebhookSecret: z.string().min(16).max(500).optional(),
+  /** Art. 18 notifications: the receiving authority's endpoint and token. */
+  art18Url: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  art18Token: z.string().min(8).max(500).optional(),
+  /** The CyberTipline reporting API's base URL and token. */
+  cyberTiplineUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  cyberTiplineToken: z.string().min(8).max(500).optional(),
 };
+
+/** Settings that need another: an endpoint and its credential. */
+const PAIRED: readonly (readonly [SettingName, SettingName])[] = [
+  ['transparencyDbUrl', 'transparencyDbToken'],
+  ['actionWebhookUrl', 'actionWebhookSecret'],
+  ['art18Url', 'art18Token'],
+  ['cyberTiplineUrl', 'cyberTiplineToken'],
+];
 
 const ConfigSchema = z.strictObject(SETTINGS);
 
@@ -82,6 +150,23 @@ export interface ServiceConfig {
   readonly secureCookies: boolean;
   readonly trustProxy: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly reviewLeaseSeconds: number;
+  readonly platformName: string;
+  readonly platformContact: string;
+  readonly platformComplaint: string;
+  readonly platformTermsUrl?: string;
+  readonly platformCountry?: string;
+  readonly platformEmail?: string;
+  readonly reporterName?: string;
+  readonly reporterEmail?: string;
+  readonly transparencyDbUrl?: string;
+  readonly transparencyDbToken?: string;
+  readonly actionWebhookUrl?: string;
+  readonly actionWebhookSecret?: string;
+  readonly art18Url?: string;
+  readonly art18Token?: string;
+  readonly cyberTiplineUrl?: string;
+  readonly cyberTiplineToken?: string;
 }
 
 /** `dataDir` → `VIGIL_DATA_DIR`. */
@@ -147,6 +232,15 @@ export function loadConfig(sources: ConfigSources = {}): ServiceConfig {
     });
   }
   const value = parsed.data;
+  for (const [endpoint, credential] of PAIRED) {
+    if (value[endpoint] !== undefined && value[credential] === undefined) {
+      throw new VigilError(
+        'CONFIG_INVALID',
+        `The setting ${endpoint} (from ${origin[endpoint] ?? endpoint}) needs ${credential} as well.`,
+        { details: { setting: credential, source: origin[endpoint] ?? endpoint } },
+      );
+    }
+  }
   const config: ServiceConfig = {
     ...value,
     secureCookies: value.secureCookies ?? !LOOPBACK.has(value.host.toLowerCase()),
@@ -219,4 +313,66 @@ export function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** What the notice-and-action workflow needs from the configuration (store/workflow-service.ts). */
+export function workflowSettings(config: ServiceConfig): WorkflowSettings {
+  const email =
+    config.platformEmail ??
+    (/^[^@\s]+@[^@\s]+$/.test(config.platformContact) ? config.platformContact : undefined);
+  const [firstName, ...rest] = (config.reporterName ?? '').split(/\s+/);
+  return deepFreeze({
+    platform: {
+      name: config.platformName,
+      contact: config.platformContact,
+      complaint: config.platformComplaint,
+      ...(config.platformTermsUrl !== undefined && { termsUrl: config.platformTermsUrl }),
+    },
+    ...(config.platformCountry !== undefined &&
+      email !== undefined && {
+        authorityContact: {
+          name: config.platformName,
+          establishment: config.platformCountry,
+          contactEmail: email,
+        },
+      }),
+    ...(config.reporterEmail !== undefined &&
+      firstName &&
+      rest.length > 0 && {
+        reporter: {
+          firstName,
+          lastName: rest.join(' '),
+          email: config.reporterEmail,
+          ...(config.platformTermsUrl !== undefined && { legalUrl: config.platformTermsUrl }),
+        },
+      }),
+    leaseMs: config.reviewLeaseSeconds * 1000,
+    deliveries: {
+      transparencyDb: config.transparencyDbUrl !== undefined,
+      actionWebhook: config.actionWebhookUrl !== undefined,
+      art18: config.art18Url !== undefined,
+      cyberTipline: config.cyberTiplineUrl !== undefined,
+    },
+  });
+}
+
+/** Where the workers send deliveries (jobs/workflow-jobs.ts); absent endpoints send nothing. */
+export function deliveryTargets(config: ServiceConfig): DeliveryTargets {
+  return deepFreeze({
+    ...(config.transparencyDbUrl !== undefined && {
+      transparencyDb: {
+        url: config.transparencyDbUrl,
+        token: config.transparencyDbToken as string,
+      },
+    }),
+    ...(config.actionWebhookUrl !== undefined && {
+      actionWebhook: { url: config.actionWebhookUrl, secret: config.actionWebhookSecret as string },
+    }),
+    ...(config.art18Url !== undefined && {
+      art18: { url: config.art18Url, token: config.art18Token as string },
+    }),
+    ...(config.cyberTiplineUrl !== undefined && {
+      cyberTipline: { url: config.cyberTiplineUrl, token: config.cyberTiplineToken as string },
+    }),
+  });
 }

@@ -11,6 +11,26 @@ export const PERMISSIONS = {
   'items:ingest': ['admin', 'reviewer', 'investigator'],
   /** Read items, identifiers, templates and networks. */
   'items:read': ['admin', 'reviewer', 'investigator', 'auditor'],
+  /** Delete stored items (refused while a legal hold covers them). */
+  'items:delete': ['admin'],
+  /** Submit notices (DSA Art. 16) about content. */
+  'notices:submit': ['admin', 'reviewer', 'investigator', 'advocate'],
+  /** Record orders from authorities (DSA Arts 9, 10). */
+  'orders:receive': ['admin', 'reviewer'],
+  /** Read notices, orders, the review queue, decisions, appeals, referrals and holds. */
+  'workflow:read': ['admin', 'reviewer', 'investigator', 'auditor'],
+  /** Claim, release and decide review jobs and appeals; queue items for review. */
+  'queue:review': ['admin', 'reviewer'],
+  /** Give review jobs to other reviewers. */
+  'queue:assign': ['admin'],
+  /** File appeals on behalf of the complainant (the platform's integration). */
+  'appeals:file': ['admin', 'reviewer'],
+  /** Draft, send and track referrals to authorities. */
+  'referrals:manage': ['admin', 'reviewer', 'investigator'],
+  /** Record, renew and release legal holds. */
+  'holds:manage': ['admin', 'investigator'],
+  /** Read the transparency report. */
+  'transparency:read': ['admin', 'reviewer', 'auditor'],
   /** Read the job queue. */
   'jobs:read': ['admin', 'auditor'],
   /** Read the audit log. */

@@ -178,6 +178,102 @@ export interface AuditTable {
   details: string | null;
 }
 
+/** Notices (DSA Art. 16); the parsed notice as JSON. */
+export interface NoticeTable {
+  id: string;
+  received_at: string;
+  notifier_type: string;
+  /** open: waiting for a decision; decided. */
+  state: string;
+  json: string;
+}
+
+/** Orders from authorities (DSA Arts 9 and 10). */
+export interface AuthorityOrderTable {
+  id: string;
+  kind: string;
+  received_at: string;
+  deadline: string;
+  state: string;
+  json: string;
+}
+
+/** The review queue: what a reviewer must look at, and who holds it. */
+export interface ReviewJobTable {
+  id: string;
+  /** notice, order, detection or appeal. */
+  subject: string;
+  subject_id: string;
+  item_ids: string;
+  source: string;
+  risk: number;
+  deadline: string | null;
+  created_at: string;
+  /** open, claimed or done. */
+  state: string;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  lease_until: string | null;
+  /** The reviewer who may not take it (who took the decision an appeal is against). */
+  excluded_reviewer: string | null;
+  skipped_by: string;
+  done_at: string | null;
+  outcome: string | null;
+}
+
+export interface DecisionTable {
+  id: string;
+  decided_at: string;
+  source: string;
+  notice_id: string | null;
+  job_id: string | null;
+  reviewer_id: string;
+  /** The Transparency Database submission: pending, submitted or rejected. */
+  tdb_state: string;
+  tdb_error: string | null;
+  tdb_at: string | null;
+  json: string;
+}
+
+export interface AppealTable {
+  id: string;
+  decision_id: string;
+  state: string;
+  filed_at: string;
+  decided_at: string | null;
+  json: string;
+}
+
+export interface ReferralTable {
+  id: string;
+  kind: string;
+  status: string;
+  created_at: string;
+  json: string;
+}
+
+export interface LegalHoldTable {
+  id: string;
+  basis: string;
+  start: string;
+  /** The end (statutory expiry or release); null while a litigation hold lasts. */
+  expires_at: string | null;
+  released_at: string | null;
+  json: string;
+}
+
+/** What a hold covers: "item:itm_…", "account:…", "evidence:…". */
+export interface HoldTargetTable {
+  hold_id: string;
+  target: string;
+}
+
+export interface ReviewerSettingsTable {
+  account_id: string;
+  json: string;
+  updated_at: string;
+}
+
 export interface VigilDatabase {
   ledger_leaf: LedgerLeafTable;
   ledger_node: LedgerNodeTable;
@@ -196,6 +292,15 @@ export interface VigilDatabase {
   api_key: ApiKeyTable;
   session: SessionTable;
   audit: AuditTable;
+  notice: NoticeTable;
+  authority_order: AuthorityOrderTable;
+  review_job: ReviewJobTable;
+  decision: DecisionTable;
+  appeal: AppealTable;
+  referral: ReferralTable;
+  legal_hold: LegalHoldTable;
+  hold_target: HoldTargetTable;
+  reviewer_settings: ReviewerSettingsTable;
 }
 
 export type Db = Kysely<VigilDatabase>;

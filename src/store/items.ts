@@ -96,6 +96,14 @@ export function createItemRepository(db: Db, dialect: SqlDialectName): ItemRepos
       return row === undefined ? undefined : toStoredItem(row);
     },
 
+    async delete(id, executor) {
+      return inTransaction(db, executor, dialect, async (trx) => {
+        await trx.deleteFrom('item_identifier').where('item_id', '=', id).execute();
+        const result = await trx.deleteFrom('item').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      });
+    },
+
     async getMany(ids, executor = current(db)) {
       const found = new Map<string, StoredItem>();
       for (const part of chunks([...new Set(ids)])) {

@@ -319,10 +319,169 @@ function serviceMigration(dialect: SqlDialectName): Migration {
   };
 }
 
+/**
+ * Notice and action (the workflow module's records): notices, authority orders, the review
+ * queue, decisions with their Transparency Database state, appeals, referrals, legal holds with
+ * what they cover, and reviewers' settings. Each record is kept whole as JSON (the workflow
+ * schemas validate it on the way in); the columns beside it are the ones queries filter and
+ * sort by.
+ */
+function workflowMigration(dialect: SqlDialectName): Migration {
+  const t = serviceTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('notice')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('notifier_type', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('notice_received')
+        .on('notice')
+        .columns(['received_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('authority_order')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('deadline', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('authority_order_received')
+        .on('authority_order')
+        .columns(['received_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('review_job')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('item_ids', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('risk', t.float, (c) => c.notNull())
+        .addColumn('deadline', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_at', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('excluded_reviewer', 'text')
+        .addColumn('skipped_by', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'text')
+        .addColumn('outcome', 'text')
+        .addCheckConstraint('review_job_state', sql`state in ('open', 'claimed', 'done')`)
+        .execute();
+      await db.schema
+        .createIndex('review_job_state')
+        .on('review_job')
+        .columns(['state', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('review_job_subject')
+        .on('review_job')
+        .columns(['subject', 'subject_id'])
+        .execute();
+      await db.schema
+        .createTable('decision')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('decided_at', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('notice_id', 'text')
+        .addColumn('job_id', 'text')
+        .addColumn('reviewer_id', 'text', (c) => c.notNull())
+        .addColumn('tdb_state', 'text', (c) => c.notNull())
+        .addColumn('tdb_error', 'text')
+        .addColumn('tdb_at', 'text')
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('decision_decided')
+        .on('decision')
+        .columns(['decided_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('decision_tdb')
+        .on('decision')
+        .columns(['tdb_state', 'decided_at', 'id'])
+        .execute();
+      await db.schema.createIndex('decision_notice').on('decision').column('notice_id').execute();
+      await db.schema
+        .createTable('appeal')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('decision_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('filed_at', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'text')
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('appeal_filed')
+        .on('appeal')
+        .columns(['filed_at', 'id'])
+        .execute();
+      await db.schema.createIndex('appeal_decided').on('appeal').column('decided_at').execute();
+      await db.schema.createIndex('appeal_decision').on('appeal').column('decision_id').execute();
+      await db.schema
+        .createTable('referral')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('referral_created')
+        .on('referral')
+        .columns(['created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('legal_hold')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('basis', 'text', (c) => c.notNull())
+        .addColumn('start', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('released_at', 'text')
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('legal_hold_start')
+        .on('legal_hold')
+        .columns(['start', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('legal_hold_expires')
+        .on('legal_hold')
+        .column('expires_at')
+        .execute();
+      await db.schema
+        .createTable('hold_target')
+        .addColumn('hold_id', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('hold_target_pk', ['target', 'hold_id'])
+        .modifyEnd(t.withoutRowid)
+        .execute();
+      await db.schema.createIndex('hold_target_hold').on('hold_target').column('hold_id').execute();
+      await db.schema
+        .createTable('reviewer_settings')
+        .addColumn('account_id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they run. */
 const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration>> = {
   '0001_ledger': ledgerMigration,
   '0002_service': serviceMigration,
+  '0003_workflow': workflowMigration,
 };
 
 /** The migration names this code knows, oldest first; the last is the schema version. */

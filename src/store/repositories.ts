@@ -9,6 +9,17 @@
  */
 import type { Network, Template } from '../analyze/link-types.js';
 import type { Analysis, Band, Item } from '../analyze/types.js';
+import type {
+  Appeal,
+  Decision,
+  Hold,
+  JobSource,
+  Notice,
+  Order,
+  Referral,
+  Restriction,
+  StatementOfReasons,
+} from '../workflow/index.js';
 import type { Db } from './database.js';
 import type { LedgerStore } from './ledger-store.js';
 
@@ -82,6 +93,11 @@ export interface ItemRepository {
     executor?: Executor,
   ): Promise<IngestResult[]>;
   get(id: string, executor?: Executor): Promise<StoredItem | undefined>;
+  /**
+   * Deletes an item and its identifier index entries; false when there was none. Callers check
+   * legal holds first (store/workflow-service.ts deleteItem).
+   */
+  delete(id: string, executor?: Executor): Promise<boolean>;
   getMany(ids: readonly string[], executor?: Executor): Promise<StoredItem[]>;
   /** Newest first (by received time, then id). */
   list(filter: ItemFilter, page: PageRequest, executor?: Executor): Promise<Page<StoredItem>>;
@@ -338,6 +354,170 @@ export interface AuditLog {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Notice and action: the records of the workflow module, kept whole
+
+/** What a review job asks a reviewer to look at. */
+export const REVIEW_SUBJECTS = ['notice', 'order', 'detection', 'appeal'] as const;
+export type ReviewSubject = (typeof REVIEW_SUBJECTS)[number];
+export type ReviewState = 'open' | 'claimed' | 'done';
+
+export interface ReviewJob {
+  readonly id: string;
+  readonly subject: ReviewSubject;
+  readonly subjectId: string;
+  /** The stored items concerned (Vigil ids), if any. */
+  readonly itemIds: readonly string[];
+  /** The queue-priority source (workflow JOB_SOURCES). */
+  readonly source: JobSource;
+  /** The highest risk among the items, 0 when none is analysed. */
+  readonly risk: number;
+  readonly deadline?: string;
+  readonly createdAt: string;
+  readonly state: ReviewState;
+  readonly claimedBy?: string;
+  readonly claimedAt?: string;
+  readonly leaseUntil?: string;
+  /** The one reviewer who may not take it: who took the decision an appeal is against. */
+  readonly excludedReviewer?: string;
+  /** Reviewers who skipped it; it is offered to them again only when nothing else waits. */
+  readonly skippedBy: readonly string[];
+  readonly doneAt?: string;
+  /** What closed it, e.g. "decision:dec_…" or "appeal:apl_…". */
+  readonly outcome?: string;
+}
+
+export interface StoredNotice {
+  readonly notice: Notice;
+  readonly state: 'open' | 'decided';
+  /** The review job it created. */
+  readonly jobId: string;
+  /** Locations that name items not (yet) stored: recorded for the platform to supply. */
+  readonly unresolvedItemIds: readonly string[];
+}
+
+export interface StoredOrder {
+  readonly order: Order;
+  readonly deadline: string;
+  readonly state: 'open' | 'done';
+  readonly jobId: string;
+}
+
+export type SubmissionState = 'pending' | 'submitted' | 'rejected';
+
+export interface StoredDecision {
+  readonly id: string;
+  /** The instant of the decision (the statement's application date is its day). */
+  readonly decidedAt: string;
+  readonly reviewerId: string;
+  readonly jobId?: string;
+  readonly noticeId?: string;
+  readonly orderId?: string;
+  readonly itemIds: readonly string[];
+  readonly source: 'notice' | 'own-initiative';
+  readonly decision: Decision;
+  readonly restrictions: readonly Restriction[];
+  readonly statement: StatementOfReasons;
+  /** The Transparency Database payload (rules-valid when it was made). */
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly submission: {
+    readonly state: SubmissionState;
+    readonly at?: string;
+    readonly error?: string;
+  };
+  /** Restrictions lifted since by appeals. */
+  readonly lifted: readonly Restriction[];
+}
+
+export interface StoredHold {
+  readonly hold: Hold;
+  /** The hold's end (statutory or release); absent while a litigation hold lasts. */
+  readonly expiresAt?: string;
+}
+
+export interface ReviewerSettings {
+  /** Blur of images, 0 (none) to 100 (unrecognisable); 60 by default. */
+  readonly blur: number;
+  readonly grayscale: boolean;
+}
+
+export interface Period {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface WorkflowRepository {
+  saveNotice(notice: StoredNotice, executor?: Executor): Promise<void>;
+  getNotice(id: string, executor?: Executor): Promise<StoredNotice | undefined>;
+  getNotices(ids: readonly string[], executor?: Executor): Promise<StoredNotice[]>;
+  /** Newest first. */
+  listNotices(
+    filter: { readonly state?: StoredNotice['state'] },
+    page: PageRequest,
+  ): Promise<Page<StoredNotice>>;
+
+  saveOrder(order: StoredOrder, executor?: Executor): Promise<void>;
+  getOrder(id: string, executor?: Executor): Promise<StoredOrder | undefined>;
+  listOrders(page: PageRequest): Promise<Page<StoredOrder>>;
+
+  saveReviewJob(job: ReviewJob, executor?: Executor): Promise<void>;
+  getReviewJob(id: string, executor?: Executor): Promise<ReviewJob | undefined>;
+  /** Every job not done (open or claimed), at most `limit`, oldest first: the queue to rank. */
+  pendingReviewJobs(limit: number, executor?: Executor): Promise<ReviewJob[]>;
+  /**
+   * Gives the job to `reviewer` until `leaseUntil` if, at this moment, it is open, or claimed
+   * with a lease that passed, or already held by `reviewer`: one conditional update, so two
+   * reviewers never both get it. False when someone else holds it or it is done.
+   */
+  claimReviewJob(
+    id: string,
+    reviewer: string,
+    now: string,
+    leaseUntil: string,
+    executor?: Executor,
+  ): Promise<boolean>;
+  listReviewJobs(
+    filter: { readonly state?: ReviewState; readonly claimedBy?: string },
+    page: PageRequest,
+  ): Promise<Page<ReviewJob>>;
+
+  saveDecision(decision: StoredDecision, executor?: Executor): Promise<void>;
+  getDecision(id: string, executor?: Executor): Promise<StoredDecision | undefined>;
+  /** Newest first. */
+  listDecisions(page: PageRequest): Promise<Page<StoredDecision>>;
+  /** Decisions whose statement waits for the Transparency Database, oldest first. */
+  pendingSubmissions(limit: number, executor?: Executor): Promise<StoredDecision[]>;
+
+  saveAppeal(appeal: Appeal, executor?: Executor): Promise<void>;
+  getAppeal(id: string, executor?: Executor): Promise<Appeal | undefined>;
+  appealsOf(decisionId: string, executor?: Executor): Promise<Appeal[]>;
+  listAppeals(
+    filter: { readonly state?: Appeal['state'] },
+    page: PageRequest,
+  ): Promise<Page<Appeal>>;
+
+  saveReferral(referral: Referral, executor?: Executor): Promise<void>;
+  getReferral(id: string, executor?: Executor): Promise<Referral | undefined>;
+  listReferrals(page: PageRequest): Promise<Page<Referral>>;
+
+  saveHold(hold: StoredHold, executor?: Executor): Promise<void>;
+  getHold(id: string, executor?: Executor): Promise<StoredHold | undefined>;
+  listHolds(page: PageRequest): Promise<Page<StoredHold>>;
+  /** Holds naming any of these targets ("item:itm_…", "account:…", "evidence:…"), active or not. */
+  holdsCovering(targets: readonly string[], executor?: Executor): Promise<StoredHold[]>;
+
+  getSettings(accountId: string): Promise<ReviewerSettings | undefined>;
+  saveSettings(accountId: string, settings: ReviewerSettings, now: string): Promise<void>;
+
+  /**
+   * What a transparency report over the period counts: the notices received, the decisions
+   * taken and the appeals filed or decided in it, and the notices those decisions answered.
+   */
+  periodRecords(
+    period: Period,
+  ): Promise<{ notices: StoredNotice[]; decisions: StoredDecision[]; appeals: Appeal[] }>;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Everything the service stores, over one database. */
 export interface ServiceStore {
@@ -347,6 +527,7 @@ export interface ServiceStore {
   readonly jobs: JobQueue;
   readonly accounts: AccountRepository;
   readonly audit: AuditLog;
+  readonly workflow: WorkflowRepository;
   /** The evidence ledger over the same database, where ingest seals raw captures (test doubles
    *  may leave it out). */
   readonly ledger?: LedgerStore;

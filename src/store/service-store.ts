@@ -17,6 +17,7 @@ import { createLinkRepository } from './links.js';
 import { createJobQueue } from './queue.js';
 import type { Executor, IngestResult, ServiceStore } from './repositories.js';
 import { dialectOf, inTransaction, itemId } from './service-common.js';
+import { createWorkflowRepository } from './workflow-records.js';
 
 /**
  * The store over `db` (openDatabase, migrated). `transaction` runs its work in one transaction
@@ -33,6 +34,7 @@ export function openServiceStore(db: Db): ServiceStore {
     jobs: createJobQueue(db, dialect),
     accounts: createAccountRepository(db, dialect),
     audit: createAuditLog(db),
+    workflow: createWorkflowRepository(db, dialect),
     ledger: createLedgerStore(db),
     transaction: <T>(work: (trx: Db) => Promise<T>) => inTransaction(db, undefined, dialect, work),
   });

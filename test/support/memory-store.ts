@@ -37,6 +37,7 @@ import type {
   Role,
   ServiceStore,
   StoredItem,
+  WorkflowRepository,
 } from '../../src/store/repositories.js';
 
 interface State {
@@ -164,6 +165,7 @@ export class MemoryStore implements ServiceStore {
         return { id, externalId: item.id, created: true };
       }),
     get: async (id) => this.state.items.get(id),
+    delete: async (id) => this.state.items.delete(id),
     getMany: async (ids) =>
       ids.flatMap((id) => {
         const item = this.state.items.get(id);
@@ -412,6 +414,11 @@ export class MemoryStore implements ServiceStore {
     },
   };
 
+  /** The notice-and-action records are tested on the real store only (test/workflow-api.test.ts). */
+  readonly workflow = new Proxy({} as WorkflowRepository, {
+    get: (_target, name) => () => notInDouble(`workflow.${String(name)}`),
+  });
+
   readonly audit: AuditLog = {
     record: async (entry) => {
       const record: AuditRecord = { id: this.nextId('aud'), ...entry };
@@ -440,7 +447,7 @@ function newestFirst(items: StoredItem[]): StoredItem[] {
 
 /** An account with these roles in `store`, and a fresh API key for it (test fixture). */
 export async function addAccount(
-  store: MemoryStore,
+  store: Pick<ServiceStore, 'accounts'>,
   options: {
     readonly roles: readonly Role[];
     readonly email?: string;

@@ -1,0 +1,796 @@
+/**
+ * Notice and action over HTTP (docs/workflow.md): notices and orders in, the review queue,
+ * decisions with their statements of reasons, appeals, referrals, legal holds, item deletion
+ * under holds, and the transparency report. Each route validates the envelope here and leaves
+ * the legal rules to the workflow module, through the units of work of
+ * store/workflow-service.ts (one transaction each, audited).
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { VigilError } from '../../shared/errors.js';
+import {
+  type Actor,
+  appeal,
+  changeHold,
+  claimNext,
+  createHold,
+  createReferral,
+  type DecisionRequest,
+  decide,
+  decideAppealJob,
+  deleteItem,
+  flagItems,
+  holdReminders,
+  rankedQueue,
+  receiveNotice,
+  receiveOrder,
+  referralEvent,
+  referralPayload,
+  releaseJob,
+  submitReferral,
+  transparencyFor,
+} from '../../store/workflow-service.js';
+import { transparencyCsv } from '../../workflow/index.js';
+import type { Principal } from '../auth.js';
+import { workflowSettings } from '../config.js';
+import { type Deps, route } from '../route.js';
+import { Id, IdParams, PageQuery, pageOf, Time, text } from '../schema.js';
+
+/** A record of the workflow module, passed through whole (its schema is the module's). */
+const Record_ = (description: string) => z.looseObject({}).describe(description);
+
+const ReviewJobShape = z.object({
+  id: z.string(),
+  subject: z.enum(['notice', 'order', 'detection', 'appeal']),
+  subjectId: z.string(),
+  itemIds: z.array(z.string()),
+  source: z.string(),
+  risk: z.number(),
+  deadline: Time.optional(),
+  createdAt: Time,
+  state: z.enum(['open', 'claimed', 'done']),
+  claimedBy: z.string().optional(),
+  claimedAt: Time.optional(),
+  leaseUntil: Time.optional(),
+  excludedReviewer: z.string().optional(),
+  skippedBy: z.array(z.string()),
+  doneAt: Time.optional(),
+  outcome: z.string().optional(),
+});
+
+const QueueEntryShape = z.object({
+  rank: z.number(),
+  score: z.number(),
+  reasons: z.array(z.string()).describe('Why the job stands where it does, term by term.'),
+  held: z.boolean().describe('Claimed by a reviewer whose lease has not passed.'),
+  job: ReviewJobShape,
+});
+
+const StoredNoticeShape = z.object({
+  notice: Record_('The notice as recorded, with its completeness (Art. 16(3)) and receipt.'),
+  state: z.enum(['open', 'decided']),
+  jobId: z.string(),
+  unresolvedItemIds: z
+    .array(z.string())
+    .describe('Item ids the notice names that are not stored: ingest them to review them.'),
+});
+
+const StoredOrderShape = z.object({
+  order: Record_('The order as recorded.'),
+  deadline: Time,
+  state: z.enum(['open', 'done']),
+  jobId: z.string(),
+});
+
+const StoredDecisionShape = z.object({
+  id: z.string(),
+  decidedAt: Time,
+  reviewerId: z.string(),
+  jobId: z.string().optional(),
+  noticeId: z.string().optional(),
+  orderId: z.string().optional(),
+  itemIds: z.array(z.string()),
+  source: z.enum(['notice', 'own-initiative']),
+  decision: Record_('The decision (workflow Decision).'),
+  restrictions: z.array(z.string()),
+  statement: Record_('The statement of reasons for the recipient (Art. 17): text and sections.'),
+  payload: Record_('The Transparency Database payload (POST /api/v1/statement body).'),
+  submission: z.object({
+    state: z.enum(['pending', 'submitted', 'rejected']),
+    at: Time.optional(),
+    error: z.string().optional(),
+  }),
+  lifted: z.array(z.string()).describe('Restrictions lifted since by appeals.'),
+});
+
+const AppealShape = Record_('An appeal (DSA Art. 20): its decision, state, deadline and outcome.');
+const ReferralShape = Record_('A referral: destination, facts, status and its history.');
+const StoredHoldShape = z.object({
+  hold: Record_('The hold: basis, scope, start, renewals, release.'),
+  expiresAt: Time.optional(),
+});
+
+const PlainPage = z.strictObject({ ...PageQuery });
+const page = (query: { limit: number; cursor?: string | undefined }) => ({
+  limit: query.limit,
+  ...(query.cursor !== undefined && { cursor: query.cursor }),
+});
+
+const actorOf = (principal: Principal, requestId: string): Actor => ({
+  accountId: principal.account.id,
+  actor: principal.actor,
+  requestId,
+});
+
+function found<T>(value: T | undefined, kind: string, id: string): T {
+  if (value === undefined) throw new VigilError('NOT_FOUND', `No ${kind} has the id ${id}.`);
+  return value;
+}
+
+const Source = text(200)
+  .min(1)
+  .optional()
+  .describe('The source of the item ids named (as in POST /v1/items); default "default".');
+
+export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
+  const { store, config } = deps;
+  const settings = workflowSettings(config);
+
+  // ---- Notices and orders ---------------------------------------------------------------
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/notices',
+    access: 'notices:submit',
+    tags: ['notices'],
+    summary: 'Submit a notice (DSA Art. 16)',
+    description:
+      'Records a notice about content and queues it for review; the response carries the ' +
+      'confirmation of receipt (Art. 16(4)) to send to the notifier. A notice missing an ' +
+      'element of Art. 16(2) is refused naming it, unless allowIncomplete=true (it is then ' +
+      'recorded, but does not by itself give actual knowledge). Items named by id that are not ' +
+      'stored are listed as unresolved: Vigil fetches nothing.',
+    querystring: z.strictObject({
+      allowIncomplete: z
+        .enum(['true', 'false'])
+        .transform((value) => value === 'true')
+        .optional(),
+      source: Source,
+    }),
+    body: Record_(
+      'The notice: notifier, explanation, locations, goodFaith, category (docs/workflow.md).',
+    ),
+    responses: { 201: StoredNoticeShape },
+    handler: async ({ body, query, now, principal, request, reply }) => {
+      const stored = await receiveNotice(
+        store,
+        body,
+        {
+          now,
+          ...(query.allowIncomplete !== undefined && { allowIncomplete: query.allowIncomplete }),
+          ...(query.source !== undefined && { source: query.source }),
+        },
+        actorOf(principal, request.id),
+      );
+      reply.code(201);
+      return stored;
+    },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/notices',
+    access: 'workflow:read',
+    tags: ['notices'],
+    summary: 'List notices',
+    description: 'Newest first.',
+    querystring: z.strictObject({ state: z.enum(['open', 'decided']).optional(), ...PageQuery }),
+    responses: { 200: pageOf(StoredNoticeShape) },
+    handler: async ({ query }) =>
+      store.workflow.listNotices(
+        query.state === undefined ? {} : { state: query.state },
+        page(query),
+      ),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/notices/:id',
+    access: 'workflow:read',
+    tags: ['notices'],
+    summary: 'Get a notice',
+    params: IdParams,
+    responses: { 200: StoredNoticeShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getNotice(params.id), 'notice', params.id),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/orders',
+    access: 'orders:receive',
+    tags: ['notices'],
+    summary: 'Record an order from an authority (DSA Arts 9, 10)',
+    description:
+      'An order to act against content (kind "act") or to provide information about recipients ' +
+      '("provide-information"), with the deadline it states (deadline or deadlineHours). It is ' +
+      'queued ranked by that deadline.',
+    querystring: z.strictObject({ source: Source }),
+    body: Record_(
+      'The order: kind, issuingAuthority, legalBasis, deadline, locations, accountIds.',
+    ),
+    responses: { 201: StoredOrderShape },
+    handler: async ({ body, query, now, principal, request, reply }) => {
+      const stored = await receiveOrder(
+        store,
+        body,
+        { now, ...(query.source !== undefined && { source: query.source }) },
+        actorOf(principal, request.id),
+      );
+      reply.code(201);
+      return stored;
+    },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/orders',
+    access: 'workflow:read',
+    tags: ['notices'],
+    summary: 'List orders',
+    querystring: PlainPage,
+    responses: { 200: pageOf(StoredOrderShape) },
+    handler: async ({ query }) => store.workflow.listOrders(page(query)),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/orders/:id',
+    access: 'workflow:read',
+    tags: ['notices'],
+    summary: 'Get an order',
+    params: IdParams,
+    responses: { 200: StoredOrderShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getOrder(params.id), 'order', params.id),
+  });
+
+  // ---- The review queue ------------------------------------------------------------------
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/queue',
+    access: 'workflow:read',
+    tags: ['queue'],
+    summary: 'The review queue in priority order',
+    description:
+      'Pending jobs ranked by risk, source (trusted flaggers first, Art. 22), legal deadline and ' +
+      'age, each with the reasons for its place.',
+    querystring: z.strictObject({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+    responses: { 200: z.object({ items: z.array(QueueEntryShape), total: z.number() }) },
+    handler: async ({ query, now }) => {
+      const ranked = await rankedQueue(store, now);
+      return { items: ranked.slice(0, query.limit), total: ranked.length };
+    },
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/queue/claim',
+    access: 'queue:review',
+    tags: ['queue'],
+    summary: 'Claim the next job',
+    description:
+      'Gives the caller the first job in priority order that nobody holds, until the lease ' +
+      `expires (reviewLeaseSeconds). A job is given to exactly one reviewer. 204 when none waits.`,
+    responses: { 200: QueueEntryShape, 204: null },
+    handler: async ({ now, principal, request, reply }) => {
+      const entry = await claimNext(store, settings, now, actorOf(principal, request.id));
+      if (entry === undefined) return reply.code(204).send();
+      return entry;
+    },
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/queue/jobs',
+    access: 'queue:review',
+    tags: ['queue'],
+    summary: 'Queue items for review on the platform’s own initiative',
+    body: z.strictObject({
+      itemIds: z.array(Id).min(1).max(100),
+      source: Source,
+    }),
+    responses: { 201: ReviewJobShape },
+    handler: async ({ body, now, principal, request, reply }) => {
+      const job = await flagItems(
+        store,
+        body.itemIds,
+        { now, ...(body.source !== undefined && { source: body.source }) },
+        actorOf(principal, request.id),
+      );
+      reply.code(201);
+      return job;
+    },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/queue/jobs/:id',
+    access: 'workflow:read',
+    tags: ['queue'],
+    summary: 'Get a review job',
+    params: IdParams,
+    responses: { 200: ReviewJobShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getReviewJob(params.id), 'review job', params.id),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/queue/jobs/:id/release',
+    access: 'queue:review',
+    tags: ['queue'],
+    summary: 'Give a claimed job back (release or skip)',
+    description: 'With skip=true your next claims offer other jobs first.',
+    params: IdParams,
+    body: z.strictObject({ skip: z.boolean().default(false) }),
+    responses: { 200: ReviewJobShape },
+    handler: async ({ params, body, now, principal, request }) =>
+      releaseJob(
+        store,
+        settings,
+        params.id,
+        { now, skip: body.skip },
+        actorOf(principal, request.id),
+      ),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/queue/jobs/:id/reassign',
+    access: 'queue:assign',
+    tags: ['queue'],
+    summary: 'Give a job to another reviewer',
+    params: IdParams,
+    body: z.strictObject({ to: Id.describe('The account id of the reviewer.') }),
+    responses: { 200: ReviewJobShape },
+    handler: async ({ params, body, now, principal, request }) =>
+      releaseJob(
+        store,
+        settings,
+        params.id,
+        { now, to: body.to },
+        actorOf(principal, request.id),
+        true,
+      ),
+  });
+
+  const DecisionBody = Record_(
+    'The decision: restrictions, ground, facts, category, keywords, territorialScope, content ' +
+      '(types, language, date), accountType, automatedDecision, identifyNotifier (docs/workflow.md).',
+  );
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/queue/jobs/:id/decision',
+    access: 'queue:review',
+    tags: ['decisions'],
+    summary: 'Decide a claimed job',
+    description:
+      'Records the decision with its statement of reasons (Art. 17) and Transparency Database ' +
+      'payload, closes the job, and queues the submission and the action webhook (when ' +
+      'configured). With ?preview=true nothing is recorded: the response shows what would be.',
+    params: IdParams,
+    querystring: z.strictObject({
+      preview: z
+        .enum(['true', 'false'])
+        .transform((value) => value === 'true')
+        .default(false),
+    }),
+    body: DecisionBody,
+    responses: { 201: StoredDecisionShape, 200: StoredDecisionShape },
+    handler: async ({ params, query, body, now, principal, request, reply }) => {
+      const decision = await decide(
+        store,
+        settings,
+        params.id,
+        body as unknown as DecisionRequest,
+        now,
+        actorOf(principal, request.id),
+        { preview: query.preview },
+      );
+      reply.code(query.preview ? 200 : 201);
+      return decision;
+    },
+  });
+
+  // ---- Decisions and appeals ------------------------------------------------------------
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/decisions',
+    access: 'workflow:read',
+    tags: ['decisions'],
+    summary: 'List decisions',
+    description: 'Newest first.',
+    querystring: PlainPage,
+    responses: { 200: pageOf(StoredDecisionShape) },
+    handler: async ({ query }) => store.workflow.listDecisions(page(query)),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/decisions/:id',
+    access: 'workflow:read',
+    tags: ['decisions'],
+    summary: 'Get a decision with its statement of reasons',
+    params: IdParams,
+    responses: { 200: StoredDecisionShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getDecision(params.id), 'decision', params.id),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/decisions/:id/appeals',
+    access: 'appeals:file',
+    tags: ['appeals'],
+    summary: 'File an appeal (DSA Art. 20)',
+    description:
+      'Within six months of the decision. The appeal is queued for a reviewer other than the ' +
+      'one who decided.',
+    params: IdParams,
+    body: z.strictObject({
+      complainant: z.strictObject({
+        id: Id.describe('The complainant’s id on the platform.'),
+        role: z.enum(['affected-recipient', 'notifier']),
+      }),
+      reason: z.string().max(5000).optional(),
+    }),
+    responses: { 201: AppealShape },
+    handler: async ({ params, body, now, principal, request, reply }) => {
+      const filed = await appeal(store, params.id, body, now, actorOf(principal, request.id));
+      reply.code(201);
+      return filed;
+    },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/appeals',
+    access: 'workflow:read',
+    tags: ['appeals'],
+    summary: 'List appeals',
+    querystring: z.strictObject({ state: z.enum(['filed', 'decided']).optional(), ...PageQuery }),
+    responses: { 200: pageOf(AppealShape) },
+    handler: async ({ query }) =>
+      store.workflow.listAppeals(
+        query.state === undefined ? {} : { state: query.state },
+        page(query),
+      ),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/appeals/:id',
+    access: 'workflow:read',
+    tags: ['appeals'],
+    summary: 'Get an appeal',
+    params: IdParams,
+    responses: { 200: AppealShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getAppeal(params.id), 'appeal', params.id),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/appeals/:id/decision',
+    access: 'queue:review',
+    tags: ['appeals'],
+    summary: 'Decide an appeal',
+    description:
+      'By the reviewer holding the appeal’s review job, who must not be the one who took the ' +
+      'decision. upheld, reversed (lifts every restriction through the action webhook) or ' +
+      'partially-reversed (lift names the restrictions lifted).',
+    params: IdParams,
+    body: z.strictObject({
+      outcome: z.enum(['upheld', 'reversed', 'partially-reversed']),
+      lift: z.array(z.string().max(100)).max(20).optional(),
+      reasons: z.string().max(5000),
+    }),
+    responses: { 200: AppealShape },
+    handler: async ({ params, body, now, principal, request }) =>
+      decideAppealJob(store, settings, params.id, body, now, actorOf(principal, request.id)),
+  });
+
+  // ---- Referrals and holds --------------------------------------------------------------
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/referrals',
+    access: 'referrals:manage',
+    tags: ['referrals'],
+    summary: 'Draft a referral (DSA Art. 18 or CyberTipline)',
+    body: Record_(
+      'The referral: kind, destination, source, facts, incidentType (docs/workflow.md).',
+    ),
+    responses: { 201: ReferralShape },
+    handler: async ({ body, now, principal, request, reply }) => {
+      const referral = await createReferral(store, body, now, actorOf(principal, request.id));
+      reply.code(201);
+      return referral;
+    },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/referrals',
+    access: 'workflow:read',
+    tags: ['referrals'],
+    summary: 'List referrals',
+    querystring: PlainPage,
+    responses: { 200: pageOf(ReferralShape) },
+    handler: async ({ query }) => store.workflow.listReferrals(page(query)),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/referrals/:id',
+    access: 'workflow:read',
+    tags: ['referrals'],
+    summary: 'Get a referral',
+    params: IdParams,
+    responses: { 200: ReferralShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getReferral(params.id), 'referral', params.id),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/referrals/:id/payload',
+    access: 'referrals:manage',
+    tags: ['referrals'],
+    summary: 'What the referral sends',
+    description:
+      'The Art. 18 notification (JSON) or the CyberTipline report (XML, elements in the ' +
+      'schema’s order), built from the facts and the configured platform details.',
+    params: IdParams,
+    responses: {
+      200: z.object({ kind: z.string(), body: z.unknown().optional(), xml: z.string().optional() }),
+    },
+    handler: async ({ params }) => {
+      const referral = found(await store.workflow.getReferral(params.id), 'referral', params.id);
+      return referralPayload(referral, settings);
+    },
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/referrals/:id/submit',
+    access: 'referrals:manage',
+    tags: ['referrals'],
+    summary: 'Send a referral to its configured endpoint',
+    description:
+      'Queues the delivery (retried with backoff); the referral becomes submitted when it is ' +
+      'delivered, and a CyberTipline submission starts its one-year preservation hold. 409 when ' +
+      'no endpoint is configured: nothing is ever sent unless configured.',
+    params: IdParams,
+    responses: { 202: z.object({ referral: ReferralShape, job: z.string() }) },
+    handler: async ({ params, now, principal, request, reply }) => {
+      const queued = await submitReferral(
+        store,
+        settings,
+        params.id,
+        now,
+        actorOf(principal, request.id),
+      );
+      reply.code(202);
+      return queued;
+    },
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/referrals/:id/events',
+    access: 'referrals:manage',
+    tags: ['referrals'],
+    summary: 'Record a referral’s progress',
+    description:
+      'submit (sent through another channel), acknowledge (with the recipient’s reference), ' +
+      'fail (with the reason). A submitted CyberTipline report starts its preservation hold.',
+    params: IdParams,
+    body: z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('submit') }),
+      z.strictObject({
+        type: z.literal('acknowledge'),
+        externalId: z.string().max(100).optional(),
+      }),
+      z.strictObject({ type: z.literal('fail'), reason: z.string().max(1000) }),
+    ]),
+    responses: { 200: z.object({ referral: ReferralShape, hold: StoredHoldShape.optional() }) },
+    handler: async ({ params, body, now, principal, request }) =>
+      referralEvent(store, params.id, body, now, actorOf(principal, request.id)),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/holds',
+    access: 'holds:manage',
+    tags: ['holds'],
+    summary: 'Record a legal hold',
+    description:
+      'basis: cybertipline-report (1 year), 2703f (90 days, renewable once), ' +
+      'e-evidence-preservation (60 + 30 days) or litigation (until released); scope: itemIds, ' +
+      'evidenceIds, accountIds. Data under a hold cannot be deleted.',
+    body: Record_('The hold: basis, scope, start (default now), reference.'),
+    responses: { 201: StoredHoldShape },
+    handler: async ({ body, now, principal, request, reply }) => {
+      const hold = await createHold(store, body, now, actorOf(principal, request.id));
+      reply.code(201);
+      return hold;
+    },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/holds',
+    access: 'workflow:read',
+    tags: ['holds'],
+    summary: 'List holds',
+    querystring: PlainPage,
+    responses: { 200: pageOf(StoredHoldShape) },
+    handler: async ({ query }) => store.workflow.listHolds(page(query)),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/holds/reminders',
+    access: 'workflow:read',
+    tags: ['holds'],
+    summary: 'Holds ending soon',
+    querystring: z.strictObject({
+      days: z.coerce.number().int().min(1).max(365).default(14),
+    }),
+    responses: { 200: z.object({ items: z.array(z.looseObject({})) }) },
+    handler: async ({ query, now }) => ({ items: await holdReminders(store, now, query.days) }),
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/holds/:id',
+    access: 'workflow:read',
+    tags: ['holds'],
+    summary: 'Get a hold',
+    params: IdParams,
+    responses: { 200: StoredHoldShape },
+    handler: async ({ params }) =>
+      found(await store.workflow.getHold(params.id), 'hold', params.id),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/holds/:id/renew',
+    access: 'holds:manage',
+    tags: ['holds'],
+    summary: 'Renew a hold (2703(f), e-Evidence preservation)',
+    params: IdParams,
+    responses: { 200: StoredHoldShape },
+    handler: async ({ params, now, principal, request }) =>
+      changeHold(store, params.id, { type: 'renew' }, now, actorOf(principal, request.id)),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/holds/:id/release',
+    access: 'holds:manage',
+    tags: ['holds'],
+    summary: 'Release a hold',
+    params: IdParams,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }),
+    responses: { 200: StoredHoldShape },
+    handler: async ({ params, body, now, principal, request }) =>
+      changeHold(
+        store,
+        params.id,
+        { type: 'release', reason: body.reason },
+        now,
+        actorOf(principal, request.id),
+      ),
+  });
+
+  route(app, deps, {
+    method: 'DELETE',
+    url: '/v1/items/:id',
+    access: 'items:delete',
+    tags: ['items'],
+    summary: 'Delete an item',
+    description: 'Refused (409 HOLD_ACTIVE) while a legal hold covers the item.',
+    params: IdParams,
+    responses: { 204: null },
+    handler: async ({ params, now, principal, request, reply }) => {
+      await deleteItem(store, params.id, now, actorOf(principal, request.id));
+      return reply.code(204).send();
+    },
+  });
+
+  // ---- Transparency report and reviewer settings ----------------------------------------
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/transparency',
+    access: 'transparency:read',
+    tags: ['transparency'],
+    summary: 'The transparency report of a period',
+    description:
+      'Counts of notices (by notifier type and category), decisions (by source, automation, ' +
+      'restriction), appeals (by outcome) and median times to action and to decide an appeal, ' +
+      'over [from, to). format=csv gives the same figures as CSV.',
+    querystring: z.strictObject({
+      from: z.iso.datetime().describe('Start of the period (inclusive).'),
+      to: z.iso.datetime().describe('End of the period (exclusive).'),
+      format: z.enum(['json', 'csv']).default('json'),
+    }),
+    responses: {
+      200: z.looseObject({}).describe('The report (JSON), or text/csv with format=csv.'),
+    },
+    handler: async ({ query, reply }) => {
+      const from = new Date(query.from).toISOString();
+      const to = new Date(query.to).toISOString();
+      const report = await transparencyFor(store, { from, to });
+      if (query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="transparency-${from.slice(0, 10)}-${to.slice(0, 10)}.csv"`,
+          )
+          .serializer((payload: unknown) => String(payload))
+          .send(transparencyCsv(report));
+      }
+      return report;
+    },
+  });
+
+  const SettingsShape = z.object({
+    blur: z.number().int().min(0).max(100),
+    grayscale: z.boolean(),
+  });
+  const DEFAULT_SETTINGS = { blur: 60, grayscale: false } as const;
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/me/settings',
+    access: 'authenticated',
+    tags: ['accounts'],
+    summary: 'Your reviewer wellness settings',
+    description: 'Blur (0 to 100) and grayscale of images in the console.',
+    responses: { 200: SettingsShape },
+    handler: async ({ principal }) =>
+      (await store.workflow.getSettings(principal.account.id)) ?? DEFAULT_SETTINGS,
+  });
+
+  route(app, deps, {
+    method: 'PATCH',
+    url: '/v1/me/settings',
+    access: 'authenticated',
+    tags: ['accounts'],
+    summary: 'Change your reviewer wellness settings',
+    body: z.strictObject({
+      blur: z.number().int().min(0).max(100).optional(),
+      grayscale: z.boolean().optional(),
+    }),
+    responses: { 200: SettingsShape },
+    handler: async ({ body, principal, now }) => {
+      const current = (await store.workflow.getSettings(principal.account.id)) ?? DEFAULT_SETTINGS;
+      const next = {
+        blur: body.blur ?? current.blur,
+        grayscale: body.grayscale ?? current.grayscale,
+      };
+      await store.workflow.saveSettings(principal.account.id, next, now);
+      return next;
+    },
+  });
+}
