@@ -55,6 +55,7 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'GET /v1/queue/jobs/:id': 'workflow:read',
   'POST /v1/queue/jobs/:id/release': 'queue:review',
   'POST /v1/queue/jobs/:id/reassign': 'queue:assign',
+  'POST /v1/queue/jobs/:id/close': 'queue:review',
   'POST /v1/queue/jobs/:id/decision': 'queue:review',
   'GET /v1/decisions': 'workflow:read',
   'GET /v1/decisions/:id': 'workflow:read',

@@ -287,6 +287,15 @@ for (const database of testDatabases()) {
       // Alice took the decision: her claim passes the appeal over (she gets the user notice).
       const alice = await call('alice', 'POST', '/v1/queue/claim');
       expect(alice.json().job.subject).toBe('notice');
+      const closed = await call('alice', 'POST', `/v1/queue/jobs/${alice.json().job.id}/close`, {
+        outcome: 'no-action',
+        reasons: 'A lawful job offer with a registered agency; nothing points to exploitation.',
+      });
+      expect(closed.statusCode, closed.body).toBe(200);
+      expect(closed.json()).toMatchObject({ state: 'done', outcome: 'no-action' });
+      expect((await call('auditor', 'GET', `/v1/notices/${ids.userNotice}`)).json().state).toBe(
+        'decided',
+      );
       const bob = await call('bob', 'POST', '/v1/queue/claim');
       expect(bob.json().job.subject).toBe('appeal');
       expect(bob.json().job.subjectId).toBe(ids.appeal);

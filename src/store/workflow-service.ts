@@ -515,6 +515,57 @@ export async function releaseJob(
   });
 }
 
+/** Why a job closes without a decision to restrict. */
+export const CLOSE_OUTCOMES = ['no-action', 'information-provided', 'duplicate'] as const;
+export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
+
+/**
+ * Closes a claimed notice, order or detection job without restricting anything: the content
+ * was found lawful and compatible with the terms (no-action; the notifier is told, Art. 16(5)),
+ * an order to provide information was answered, or the job repeats another.
+ */
+export async function closeJob(
+  store: ServiceStore,
+  jobId: string,
+  close: { readonly outcome: CloseOutcome; readonly reasons: string },
+  now: string,
+  who: Actor,
+): Promise<ReviewJob> {
+  return store.transaction(async (trx) => {
+    const job = await heldJob(store, jobId, now, who, trx);
+    if (job.subject === 'appeal') {
+      throw conflict(
+        `Review job ${jobId} is an appeal; decide it with POST /v1/appeals/{id}/decision.`,
+      );
+    }
+    const done: ReviewJob = { ...job, state: 'done', doneAt: now, outcome: close.outcome };
+    await store.workflow.saveReviewJob(done, trx);
+    if (job.subject === 'notice') {
+      const notice = await store.workflow.getNotice(job.subjectId, trx);
+      if (notice !== undefined)
+        await store.workflow.saveNotice({ ...notice, state: 'decided' }, trx);
+    }
+    if (job.subject === 'order') {
+      const order = await store.workflow.getOrder(job.subjectId, trx);
+      if (order !== undefined) await store.workflow.saveOrder({ ...order, state: 'done' }, trx);
+    }
+    await audit(
+      store,
+      who,
+      now,
+      'queue.close',
+      `review:${jobId}`,
+      {
+        outcome: close.outcome,
+        subject: `${job.subject}:${job.subjectId}`,
+        reasons: close.reasons.slice(0, 1000),
+      },
+      trx,
+    );
+    return done;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decisions
 

@@ -11,8 +11,10 @@ import { VigilError } from '../../shared/errors.js';
 import {
   type Actor,
   appeal,
+  CLOSE_OUTCOMES,
   changeHold,
   claimNext,
+  closeJob,
   createHold,
   createReferral,
   type DecisionRequest,
@@ -366,6 +368,26 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
         actorOf(principal, request.id),
         true,
       ),
+  });
+
+  route(app, deps, {
+    method: 'POST',
+    url: '/v1/queue/jobs/:id/close',
+    access: 'queue:review',
+    tags: ['queue'],
+    summary: 'Close a claimed job without restricting anything',
+    description:
+      'no-action (the content is lawful and within the terms; the notifier is to be told, ' +
+      'Art. 16(5)), information-provided (an order to provide information was answered) or ' +
+      'duplicate. The reasons go to the audit log.',
+    params: IdParams,
+    body: z.strictObject({
+      outcome: z.enum(CLOSE_OUTCOMES),
+      reasons: z.string().trim().min(1).max(2000),
+    }),
+    responses: { 200: ReviewJobShape },
+    handler: async ({ params, body, now, principal, request }) =>
+      closeJob(store, params.id, body, now, actorOf(principal, request.id)),
   });
 
   const DecisionBody = Record_(
