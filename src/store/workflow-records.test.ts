@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/databases.js';
 import { rejection } from '../../test/support/errors.js';
+import type { Analysis } from '../analyze/types.js';
 import { isVigilError } from '../shared/errors.js';
 import { type Db, openDatabase } from './database.js';
 import type { ServiceStore } from './repositories.js';
@@ -108,6 +109,24 @@ for (const database of DATABASES) {
       const queue = await rankedQueue(store, at(70_001));
       expect(queue.find((entry) => entry.job.id === newer.id)?.job.skippedBy).toEqual(['b']);
       expect((await claimNext(store, SETTINGS, at(70_002), who('b')))?.job.id).toBe(newer.id);
+    });
+
+    it('ranks a job by the risk its items have now, once they are analysed', async () => {
+      const store = await open();
+      const [quiet, risky] = await withItems(store, 2);
+      const first = await flagItems(store, [quiet as string], { now: at(0) }, who('f'));
+      const second = await flagItems(store, [risky as string], { now: at(1) }, who('f'));
+      expect((await rankedQueue(store, at(2))).map((entry) => entry.job.id)).toEqual([
+        first.id,
+        second.id,
+      ]);
+      // The analysis arrives after the job was queued (only the fields ranking reads matter).
+      const analysis = { id: 'ad-1', risk: 0.9, band: 'high' } as unknown as Analysis;
+      await store.items.saveAnalysis(risky as string, analysis, [], at(2));
+      const ranked = await rankedQueue(store, at(3));
+      expect(ranked.map((entry) => entry.job.id)).toEqual([second.id, first.id]);
+      expect(ranked[0]?.job.risk).toBe(0.9);
+      expect(ranked[0]?.reasons[0]).toContain('risk 0.90');
     });
 
     it('finds holds by what they cover, and refuses to delete held items', async () => {

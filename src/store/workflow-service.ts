@@ -355,10 +355,21 @@ export async function rankedQueue(
 ): Promise<QueueEntry[]> {
   const jobs = await store.workflow.pendingReviewJobs(MAX_RANKED, executor);
   const byId = new Map(jobs.map((job) => [job.id, job]));
+  // Items analysed after their job was queued rank by their risk now, not by the 0 they had.
+  const risks = new Map(
+    (
+      await store.items.getMany(
+        jobs.flatMap((job) => job.itemIds),
+        executor,
+      )
+    ).map((item) => [item.id, item.risk ?? 0]),
+  );
+  const riskOf = (job: ReviewJob) =>
+    Math.max(job.risk, ...job.itemIds.map((id) => risks.get(id) ?? 0));
   const ranked = rankQueue(
     jobs.map((job) => ({
       id: job.id,
-      risk: Math.min(1, Math.max(0, job.risk)),
+      risk: Math.min(1, Math.max(0, riskOf(job))),
       source: job.source,
       createdAt: job.createdAt,
       ...(job.deadline !== undefined && { deadline: job.deadline }),
@@ -366,7 +377,8 @@ export async function rankedQueue(
     now,
   );
   return ranked.map((entry) => {
-    const job = byId.get(entry.id) as ReviewJob;
+    const stored = byId.get(entry.id) as ReviewJob;
+    const job = { ...stored, risk: riskOf(stored) };
     return {
       job,
       rank: entry.rank,
