@@ -10,6 +10,7 @@ import { registerEvidenceCommands } from './evidence.js';
 import type { CsvColumns } from './input.js';
 import type { ScanIo } from './scan.js';
 import { registerServiceCommands } from './service.js';
+import { registerWorkflowCommands } from './workflow.js';
 
 // Each command loads what it needs when it runs: the analysis engine and the database layer
 // each take a few hundred milliseconds to load, which no other command should pay.
@@ -314,12 +315,15 @@ export function buildProgram(): Command {
     stderr: process.stderr,
     dataDir: process.env.VIGIL_HOME ?? '.vigil',
   });
-  registerServiceCommands(program, {
+  // The service and workflow commands share the process's streams, environment and clock.
+  const serviceIo = {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     now: () => new Date(),
-  });
+  };
+  registerServiceCommands(program, serviceIo);
+  registerWorkflowCommands(program, serviceIo);
   return program;
 }
 

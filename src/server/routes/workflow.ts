@@ -17,7 +17,6 @@ import {
   closeJob,
   createHold,
   createReferral,
-  type DecisionRequest,
   decide,
   decideAppealJob,
   deleteItem,
@@ -32,7 +31,7 @@ import {
   submitReferral,
   transparencyFor,
 } from '../../store/workflow-service.js';
-import { transparencyCsv } from '../../workflow/index.js';
+import { decisionSchema, noticeSchema, transparencyCsv } from '../../workflow/index.js';
 import type { Principal } from '../auth.js';
 import { workflowSettings } from '../config.js';
 import { type Deps, route } from '../route.js';
@@ -112,6 +111,33 @@ const StoredHoldShape = z.object({
   expiresAt: Time.optional(),
 });
 
+/** A notice as submitted: the workflow's notice schema, without the id Vigil gives it. */
+const NoticeBody = noticeSchema.omit({ id: true });
+
+/**
+ * A decision as a reviewer sends it: the workflow's decision schema without what Vigil knows
+ * itself (id, date, source, automated detection); content.date defaults to the posting day.
+ */
+const DecisionBody = decisionSchema
+  .omit({
+    id: true,
+    decidedAt: true,
+    source: true,
+    automatedDetection: true,
+    automatedDecision: true,
+    content: true,
+  })
+  .extend({
+    automatedDecision: decisionSchema.shape.automatedDecision.optional(),
+    content: decisionSchema.shape.content.extend({
+      date: decisionSchema.shape.content.shape.date.optional(),
+    }),
+    identifyNotifier: z
+      .boolean()
+      .optional()
+      .describe('Name the notifier in the statement (Art. 17(3)(b)); never sent to the database.'),
+  });
+
 const PlainPage = z.strictObject({ ...PageQuery });
 const page = (query: { limit: number; cursor?: string | undefined }) => ({
   limit: query.limit,
@@ -159,9 +185,7 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
         .optional(),
       source: Source,
     }),
-    body: Record_(
-      'The notice: notifier, explanation, locations, goodFaith, category (docs/workflow.md).',
-    ),
+    body: NoticeBody,
     responses: { 201: StoredNoticeShape },
     handler: async ({ body, query, now, principal, request, reply }) => {
       const stored = await receiveNotice(
@@ -390,11 +414,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
       closeJob(store, params.id, body, now, actorOf(principal, request.id)),
   });
 
-  const DecisionBody = Record_(
-    'The decision: restrictions, ground, facts, category, keywords, territorialScope, content ' +
-      '(types, language, date), accountType, automatedDecision, identifyNotifier (docs/workflow.md).',
-  );
-
   route(app, deps, {
     method: 'POST',
     url: '/v1/queue/jobs/:id/decision',
@@ -419,7 +438,7 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
         store,
         settings,
         params.id,
-        body as unknown as DecisionRequest,
+        body,
         now,
         actorOf(principal, request.id),
         { preview: query.preview },
