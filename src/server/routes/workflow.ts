@@ -138,7 +138,6 @@ const DecisionBody = decisionSchema
       .describe('Name the notifier in the statement (Art. 17(3)(b)); never sent to the database.'),
   });
 
-const PlainPage = z.strictObject({ ...PageQuery });
 const page = (query: { limit: number; cursor?: string | undefined }) => ({
   limit: query.limit,
   ...(query.cursor !== undefined && { cursor: query.cursor }),
@@ -159,6 +158,57 @@ const Source = text(200)
   .min(1)
   .optional()
   .describe('The source of the item ids named (as in POST /v1/items); default "default".');
+
+/**
+ * The two read routes every workflow record has: `GET /v1/<plural>` (newest first, one page at a
+ * time, with the record's own filters) and `GET /v1/<plural>/:id`.
+ */
+function readRoutes<S extends z.ZodType, F extends Record<string, z.ZodType>>(
+  app: FastifyInstance,
+  deps: Deps,
+  record: {
+    readonly plural: string;
+    /** "a notice", for the summaries and the not-found message. */
+    readonly one: string;
+    readonly tag: string;
+    readonly shape: S;
+    readonly filters?: F;
+    readonly list: (
+      filter: { [K in keyof F]?: z.output<F[K]> },
+      page: { limit: number; cursor?: string },
+    ) => Promise<unknown>;
+    readonly get: (id: string) => Promise<unknown>;
+  },
+): void {
+  const noun = record.one.replace(/^an? /, '');
+  route(app, deps, {
+    method: 'GET',
+    url: `/v1/${record.plural}`,
+    access: 'workflow:read',
+    tags: [record.tag],
+    summary: `List ${record.plural}`,
+    description: 'Newest first.',
+    querystring: z.strictObject({ ...(record.filters ?? {}), ...PageQuery }),
+    responses: { 200: pageOf(record.shape) },
+    handler: async ({ query }) => {
+      const { limit, cursor, ...rest } = query as { limit: number; cursor?: string };
+      const filter = Object.fromEntries(
+        Object.entries(rest).filter(([, value]) => value !== undefined),
+      ) as { [K in keyof F]?: z.output<F[K]> };
+      return record.list(filter, page({ limit, cursor }));
+    },
+  });
+  route(app, deps, {
+    method: 'GET',
+    url: `/v1/${record.plural}/:id`,
+    access: 'workflow:read',
+    tags: [record.tag],
+    summary: `Get ${record.one}`,
+    params: IdParams,
+    responses: { 200: record.shape },
+    handler: async ({ params }) => found(await record.get(params.id), noun, params.id),
+  });
+}
 
 export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
   const { store, config } = deps;
@@ -204,34 +254,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
   });
 
   route(app, deps, {
-    method: 'GET',
-    url: '/v1/notices',
-    access: 'workflow:read',
-    tags: ['notices'],
-    summary: 'List notices',
-    description: 'Newest first.',
-    querystring: z.strictObject({ state: z.enum(['open', 'decided']).optional(), ...PageQuery }),
-    responses: { 200: pageOf(StoredNoticeShape) },
-    handler: async ({ query }) =>
-      store.workflow.listNotices(
-        query.state === undefined ? {} : { state: query.state },
-        page(query),
-      ),
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/notices/:id',
-    access: 'workflow:read',
-    tags: ['notices'],
-    summary: 'Get a notice',
-    params: IdParams,
-    responses: { 200: StoredNoticeShape },
-    handler: async ({ params }) =>
-      found(await store.workflow.getNotice(params.id), 'notice', params.id),
-  });
-
-  route(app, deps, {
     method: 'POST',
     url: '/v1/orders',
     access: 'orders:receive',
@@ -256,29 +278,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
       reply.code(201);
       return stored;
     },
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/orders',
-    access: 'workflow:read',
-    tags: ['notices'],
-    summary: 'List orders',
-    querystring: PlainPage,
-    responses: { 200: pageOf(StoredOrderShape) },
-    handler: async ({ query }) => store.workflow.listOrders(page(query)),
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/orders/:id',
-    access: 'workflow:read',
-    tags: ['notices'],
-    summary: 'Get an order',
-    params: IdParams,
-    responses: { 200: StoredOrderShape },
-    handler: async ({ params }) =>
-      found(await store.workflow.getOrder(params.id), 'order', params.id),
   });
 
   // ---- The review queue ------------------------------------------------------------------
@@ -451,30 +450,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
   // ---- Decisions and appeals ------------------------------------------------------------
 
   route(app, deps, {
-    method: 'GET',
-    url: '/v1/decisions',
-    access: 'workflow:read',
-    tags: ['decisions'],
-    summary: 'List decisions',
-    description: 'Newest first.',
-    querystring: PlainPage,
-    responses: { 200: pageOf(StoredDecisionShape) },
-    handler: async ({ query }) => store.workflow.listDecisions(page(query)),
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/decisions/:id',
-    access: 'workflow:read',
-    tags: ['decisions'],
-    summary: 'Get a decision with its statement of reasons',
-    params: IdParams,
-    responses: { 200: StoredDecisionShape },
-    handler: async ({ params }) =>
-      found(await store.workflow.getDecision(params.id), 'decision', params.id),
-  });
-
-  route(app, deps, {
     method: 'POST',
     url: '/v1/decisions/:id/appeals',
     access: 'appeals:file',
@@ -497,33 +472,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
       reply.code(201);
       return filed;
     },
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/appeals',
-    access: 'workflow:read',
-    tags: ['appeals'],
-    summary: 'List appeals',
-    querystring: z.strictObject({ state: z.enum(['filed', 'decided']).optional(), ...PageQuery }),
-    responses: { 200: pageOf(AppealShape) },
-    handler: async ({ query }) =>
-      store.workflow.listAppeals(
-        query.state === undefined ? {} : { state: query.state },
-        page(query),
-      ),
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/appeals/:id',
-    access: 'workflow:read',
-    tags: ['appeals'],
-    summary: 'Get an appeal',
-    params: IdParams,
-    responses: { 200: AppealShape },
-    handler: async ({ params }) =>
-      found(await store.workflow.getAppeal(params.id), 'appeal', params.id),
   });
 
   route(app, deps, {
@@ -564,29 +512,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
       reply.code(201);
       return referral;
     },
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/referrals',
-    access: 'workflow:read',
-    tags: ['referrals'],
-    summary: 'List referrals',
-    querystring: PlainPage,
-    responses: { 200: pageOf(ReferralShape) },
-    handler: async ({ query }) => store.workflow.listReferrals(page(query)),
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/referrals/:id',
-    access: 'workflow:read',
-    tags: ['referrals'],
-    summary: 'Get a referral',
-    params: IdParams,
-    responses: { 200: ReferralShape },
-    handler: async ({ params }) =>
-      found(await store.workflow.getReferral(params.id), 'referral', params.id),
   });
 
   route(app, deps, {
@@ -677,17 +602,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
 
   route(app, deps, {
     method: 'GET',
-    url: '/v1/holds',
-    access: 'workflow:read',
-    tags: ['holds'],
-    summary: 'List holds',
-    querystring: PlainPage,
-    responses: { 200: pageOf(StoredHoldShape) },
-    handler: async ({ query }) => store.workflow.listHolds(page(query)),
-  });
-
-  route(app, deps, {
-    method: 'GET',
     url: '/v1/holds/reminders',
     access: 'workflow:read',
     tags: ['holds'],
@@ -697,18 +611,6 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
     }),
     responses: { 200: z.object({ items: z.array(z.looseObject({})) }) },
     handler: async ({ query, now }) => ({ items: await holdReminders(store, now, query.days) }),
-  });
-
-  route(app, deps, {
-    method: 'GET',
-    url: '/v1/holds/:id',
-    access: 'workflow:read',
-    tags: ['holds'],
-    summary: 'Get a hold',
-    params: IdParams,
-    responses: { 200: StoredHoldShape },
-    handler: async ({ params }) =>
-      found(await store.workflow.getHold(params.id), 'hold', params.id),
   });
 
   route(app, deps, {
@@ -755,6 +657,60 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
       await deleteItem(store, params.id, now, actorOf(principal, request.id));
       return reply.code(204).send();
     },
+  });
+
+  // ---- Reading the records --------------------------------------------------------------
+
+  const { workflow } = store;
+  readRoutes(app, deps, {
+    plural: 'notices',
+    one: 'a notice',
+    tag: 'notices',
+    shape: StoredNoticeShape,
+    filters: { state: z.enum(['open', 'decided']).optional() },
+    list: (filter, at) => workflow.listNotices(filter, at),
+    get: (id) => workflow.getNotice(id),
+  });
+  readRoutes(app, deps, {
+    plural: 'orders',
+    one: 'an order',
+    tag: 'notices',
+    shape: StoredOrderShape,
+    list: (_filter, at) => workflow.listOrders(at),
+    get: (id) => workflow.getOrder(id),
+  });
+  readRoutes(app, deps, {
+    plural: 'decisions',
+    one: 'a decision',
+    tag: 'decisions',
+    shape: StoredDecisionShape,
+    list: (_filter, at) => workflow.listDecisions(at),
+    get: (id) => workflow.getDecision(id),
+  });
+  readRoutes(app, deps, {
+    plural: 'appeals',
+    one: 'an appeal',
+    tag: 'appeals',
+    shape: AppealShape,
+    filters: { state: z.enum(['filed', 'decided']).optional() },
+    list: (filter, at) => workflow.listAppeals(filter, at),
+    get: (id) => workflow.getAppeal(id),
+  });
+  readRoutes(app, deps, {
+    plural: 'referrals',
+    one: 'a referral',
+    tag: 'referrals',
+    shape: ReferralShape,
+    list: (_filter, at) => workflow.listReferrals(at),
+    get: (id) => workflow.getReferral(id),
+  });
+  readRoutes(app, deps, {
+    plural: 'holds',
+    one: 'a hold',
+    tag: 'holds',
+    shape: StoredHoldShape,
+    list: (_filter, at) => workflow.listHolds(at),
+    get: (id) => workflow.getHold(id),
   });
 
   // ---- Transparency report and reviewer settings ----------------------------------------
