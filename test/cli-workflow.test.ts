@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NOTICE_ELEMENTS, REMOVAL_DECISION } from './support/workflow-fixtures.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 
@@ -23,27 +24,6 @@ const ITEMS = [
   { id: 'ad-1', title: 'Hostess work in Milan', body: 'Travel paid, passport kept by the agency.' },
   { id: 'ad-2', title: 'Work abroad, travel paid', body: 'Waitress jobs, debt for the ticket.' },
 ];
-
-const NOTIFIER = {
-  explanation: 'The ad recruits young women for "hostess work" abroad with the passport kept.',
-  goodFaith: true,
-  category: 'STATEMENT_CATEGORY_VIOLENCE',
-  keywords: ['KEYWORD_HUMAN_TRAFFICKING'],
-};
-
-const DECISION = {
-  restrictions: { visibility: { kinds: ['DECISION_VISIBILITY_CONTENT_REMOVED'] } },
-  ground: {
-    kind: 'illegal',
-    legalGround: 'Section 232 StGB (human trafficking)',
-    explanation: 'The ad offers work abroad while withholding identity papers, a means of control.',
-  },
-  facts: 'Recruitment ad promising work abroad with passport retention and a debt for travel.',
-  category: 'STATEMENT_CATEGORY_VIOLENCE',
-  keywords: ['KEYWORD_HUMAN_TRAFFICKING'],
-  territorialScope: 'EU',
-  content: { types: ['CONTENT_TYPE_TEXT'] },
-};
 
 interface QueueEntry {
   job: { id: string; subject: string; subjectId: string; source: string; itemIds: string[] };
@@ -84,7 +64,7 @@ describe('notice and action from the command line', () => {
 
     // Without a known account, or with one whose roles do not allow it, nothing is recorded.
     const individual = file('individual.json', {
-      ...NOTIFIER,
+      ...NOTICE_ELEMENTS,
       notifier: { type: 'individual', name: 'Jo Doe', email: 'jo@example.org' },
       locations: { itemIds: ['ad-1'], urls: ['https://classifieds.example/ad/1'] },
     });
@@ -103,7 +83,7 @@ describe('notice and action from the command line', () => {
         'notice',
         'add',
         file('flagger.json', {
-          ...NOTIFIER,
+          ...NOTICE_ELEMENTS,
           notifier: {
             type: 'trusted-flagger',
             name: 'Safe Passage e.V.',
@@ -128,7 +108,7 @@ describe('notice and action from the command line', () => {
 
     const claimed = JSON.parse(ok(['queue', 'claim', '--as', 'r1@example.org'])) as QueueEntry;
     expect(claimed.job.subjectId).toBe(flagger.notice.id);
-    const decisionFile = file('decision.json', DECISION);
+    const decisionFile = file('decision.json', REMOVAL_DECISION);
     const decided = ok(['decide', claimed.job.id, decisionFile, '--as', 'r1@example.org']);
     expect(decided).toContain('Article 20');
     expect(decided).toContain('Section 232 StGB');

@@ -25,6 +25,7 @@ import { testDatabases } from './support/databases.js';
 import { startReferralServer } from './support/referral-server.js';
 import { startTdbServer } from './support/tdb-server.js';
 import { startWebhookReceiver } from './support/webhook-receiver.js';
+import { NOTICE_ELEMENTS, REMOVAL_DECISION } from './support/workflow-fixtures.js';
 
 const RULES = loadSorRules(
   JSON.parse(
@@ -36,27 +37,6 @@ const HOUR = 3_600_000;
 const TDB_TOKEN = 'tdb-test-token-1234';
 const SECRET = 'webhook-secret-0123456789';
 const NCMEC_TOKEN = 'ncmec-test-token';
-
-const NOTIFIER = {
-  explanation: 'The ad recruits young women for "hostess work" abroad with the passport kept.',
-  goodFaith: true,
-  category: 'STATEMENT_CATEGORY_VIOLENCE',
-  keywords: ['KEYWORD_HUMAN_TRAFFICKING'],
-};
-
-const DECISION = {
-  restrictions: { visibility: { kinds: ['DECISION_VISIBILITY_CONTENT_REMOVED'] } },
-  ground: {
-    kind: 'illegal',
-    legalGround: 'Section 232 StGB (human trafficking)',
-    explanation: 'The ad offers work abroad while withholding identity papers, a means of control.',
-  },
-  facts: 'Recruitment ad promising work abroad with passport retention and a debt for travel.',
-  category: 'STATEMENT_CATEGORY_VIOLENCE',
-  keywords: ['KEYWORD_HUMAN_TRAFFICKING'],
-  territorialScope: 'EU',
-  content: { types: ['CONTENT_TYPE_TEXT'] },
-};
 
 for (const database of testDatabases()) {
   describe(`notice and action on ${database.name}`, () => {
@@ -163,7 +143,7 @@ for (const database of testDatabases()) {
     it('ranks a trusted flagger’s notice above an older user notice, with reasons', async () => {
       clock = T0;
       const user = await call('platform', 'POST', '/v1/notices', {
-        ...NOTIFIER,
+        ...NOTICE_ELEMENTS,
         notifier: { type: 'individual', name: 'Jo Doe', email: 'jo@example.org' },
         locations: { itemIds: ['ad-1'], urls: ['https://classifieds.example/ad/1'] },
       });
@@ -173,7 +153,7 @@ for (const database of testDatabases()) {
 
       clock = T0 + 2 * HOUR;
       const flagger = await call('platform', 'POST', '/v1/notices', {
-        ...NOTIFIER,
+        ...NOTICE_ELEMENTS,
         notifier: {
           type: 'trusted-flagger',
           name: 'Safe Passage e.V.',
@@ -232,14 +212,19 @@ for (const database of testDatabases()) {
       ids.flaggerJob = flaggerJob;
 
       // Bob does not hold it: he cannot decide it.
-      const stranger = await call('bob', 'POST', `/v1/queue/jobs/${flaggerJob}/decision`, DECISION);
+      const stranger = await call(
+        'bob',
+        'POST',
+        `/v1/queue/jobs/${flaggerJob}/decision`,
+        REMOVAL_DECISION,
+      );
       expect(stranger.statusCode).toBe(409);
 
       const preview = await call(
         'alice',
         'POST',
         `/v1/queue/jobs/${flaggerJob}/decision?preview=true`,
-        DECISION,
+        REMOVAL_DECISION,
       );
       expect(preview.statusCode, preview.body).toBe(200);
       expect((await store.workflow.listDecisions({})).items).toHaveLength(0);
@@ -249,7 +234,7 @@ for (const database of testDatabases()) {
         'alice',
         'POST',
         `/v1/queue/jobs/${flaggerJob}/decision`,
-        DECISION,
+        REMOVAL_DECISION,
       );
       expect(decided.statusCode, decided.body).toBe(201);
       const decision = decided.json();
