@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -330,7 +331,16 @@ async function serve(
   io: ServiceIo,
   login?: { email: string; password: string },
 ): Promise<void> {
-  const app = await buildServer({ store, config, clock: io.now, logger: false });
+  // The web console, built by `npm run build` into dist/web beside this file's dist/cli.
+  const consoleDir = fileURLToPath(new URL('../web/', import.meta.url));
+  const hasConsole = existsSync(join(consoleDir, 'index.html'));
+  const app = await buildServer({
+    store,
+    config,
+    clock: io.now,
+    logger: false,
+    ...(hasConsole && { consoleDir }),
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -344,10 +354,12 @@ async function serve(
     children.push(spawn(process.execPath, workerArgs, { stdio: ['ignore', 'inherit', 'inherit'] }));
   }
 
-  io.stdout.write(`Vigil is running at ${url}/ (API documentation: ${url}/docs)\n`);
+  io.stdout.write(
+    `Vigil is running at ${url}/ (${hasConsole ? `console: ${url}/console/, ` : ''}API documentation: ${url}/docs)\n`,
+  );
   if (login !== undefined) {
     io.stdout.write(
-      `Sign in with ${login.email} and the password ${login.password} (shown once: POST ${url}/v1/session).\n`,
+      `Sign in with ${login.email} and the password ${login.password} (shown once${hasConsole ? `; sign in at ${url}/console/` : `: POST ${url}/v1/session`}).\n`,
     );
   }
 

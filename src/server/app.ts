@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -44,6 +45,11 @@ export interface BuildServerOptions {
   readonly logger?: boolean | { readonly stream: { write(line: string): unknown } };
   /** The version shown in the OpenAPI document. */
   readonly version?: string;
+  /**
+   * The built web console (dist/web), served at /console/ with `/` redirecting there. Absent:
+   * no console (the API alone, as in most tests).
+   */
+  readonly consoleDir?: string;
 }
 
 /** A request id a client may choose: short, and safe to put in logs and headers. */
@@ -58,6 +64,14 @@ const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * The console's own scripts, styles and images only; it talks to this origin alone. Images of
+ * items are never loaded from their sources (no img-src beyond self, data: and blob:).
+ */
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+  "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const REDACT = [
   'req.headers.authorization',
@@ -128,12 +142,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const docs = request.routeOptions.url?.startsWith('/docs') === true;
+    const consolePage = request.routeOptions.url?.startsWith('/console') === true;
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('content-security-policy', docs ? DOCS_CSP : API_CSP);
-    if (!docs) reply.header('cache-control', 'no-store');
+    reply.header('content-security-policy', docs ? DOCS_CSP : consolePage ? CONSOLE_CSP : API_CSP);
+    if (!docs && !consolePage) reply.header('cache-control', 'no-store');
     if (config.secureCookies) {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     }
@@ -242,6 +257,29 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       uiConfig: { validatorUrl: null },
     });
   });
+
+  if (options.consoleDir !== undefined) {
+    const root = options.consoleDir;
+    await app.register(async (scope) => {
+      (scope as unknown as Record<symbol, unknown>)[PUBLIC_SCOPE] = true;
+      await scope.register(fastifyStatic, {
+        root,
+        prefix: '/console/',
+        schemaHide: true,
+        cacheControl: false,
+        // Bundled files carry a content hash in their names; index.html must always be fresh.
+        setHeaders: (res, path) => {
+          res.setHeader(
+            'cache-control',
+            path.endsWith('.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+          );
+        },
+      });
+      scope.get('/', { schema: { hide: true } }, async (_request, reply) =>
+        reply.redirect('/console/'),
+      );
+    });
+  }
 
   healthRoutes(app, deps);
   sessionRoutes(app, deps);

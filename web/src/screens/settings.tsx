@@ -1,0 +1,3 @@
+import { Page } from '../ui/kit.js';
+
+export const SettingsScreen = () => <Page title="Settings">{null}</Page>;
