@@ -105,6 +105,14 @@ describe('vigil start', () => {
     const { key } = (await created.json()) as { key: string };
     const auth = { authorization: `Bearer ${key}` };
 
+    // The demo's notices wait in the review queue, trusted flaggers first.
+    const queue = (await (await fetch(`${url}/v1/queue`, { headers: auth })).json()) as {
+      total: number;
+      items: { job: { source: string } }[];
+    };
+    expect(queue.total).toBe(7);
+    expect(queue.items[0]?.job.source).toBe('trusted-flagger');
+
     const ingest = await fetch(`${url}/v1/items`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...auth },

@@ -15,7 +15,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../analyze/analyze.js';
 import type { Item } from '../analyze/types.js';
-import { generateCorpus } from '../corpus/index.js';
+import { type CorpusRecord, generateCorpus } from '../corpus/index.js';
 import { runWorker, serviceHandlers } from '../jobs/index.js';
 import { buildServer } from '../server/app.js';
 import { generateApiKey, hashPassword } from '../server/auth.js';
@@ -29,6 +29,7 @@ import { VigilError } from '../shared/errors.js';
 import { openDatabase } from '../store/database.js';
 import { type IngestResult, ROLES, type Role, type ServiceStore } from '../store/repositories.js';
 import { ingestBatch, openServiceStore } from '../store/service-store.js';
+import { receiveNotice } from '../store/workflow-service.js';
 import {
   csvBatches,
   DEFAULT_INPUT_OPTIONS,
@@ -314,12 +315,93 @@ async function firstStart(
   );
   if (demoItems > 0) {
     io.stderr.write(`Loading the demo corpus (${demoItems.toLocaleString('en-US')} items)…\n`);
+    const flagged: CorpusRecord[] = [];
     const demo = (function* () {
-      for (const record of generateCorpus({ n: demoItems, seed: 1 })) yield record.item;
+      for (const record of generateCorpus({ n: demoItems, seed: 1 })) {
+        if (flagged.length < DEMO_NOTICES.length && wantsNotice(record, flagged)) {
+          flagged.push(record);
+        }
+        yield record.item;
+      }
     })();
     await ingestInBatches(store, demo, { source: 'demo', actor: 'system:start' }, io);
+    await demoNotices(store, flagged, io);
   }
   return { email: DEMO_ADMIN, password };
+}
+
+/**
+ * The demo's notices, so that the review queue has work on first start: fictional notifiers
+ * (a trusted flagger, an NGO, individuals) about planted trafficking and scam ads, and two about
+ * benign ads that a reviewer should close without action.
+ */
+const DEMO_NOTICES = [
+  { kind: 'network', notifier: 'trusted-flagger' },
+  { kind: 'scam', notifier: 'trusted-flagger' },
+  { kind: 'network', notifier: 'ngo' },
+  { kind: 'network', notifier: 'individual' },
+  { kind: 'scam', notifier: 'individual' },
+  { kind: 'benign', notifier: 'individual' },
+  { kind: 'benign', notifier: 'individual' },
+] as const;
+
+const kindOf = (record: CorpusRecord): 'network' | 'scam' | 'benign' | 'other' =>
+  record.truth.network?.startsWith('net-')
+    ? 'network'
+    : record.truth.network?.startsWith('scam-')
+      ? 'scam'
+      : record.truth.label === 'benign'
+        ? 'benign'
+        : 'other';
+
+/** Whether the next demo notice wants this record (one record per notice, in order). */
+function wantsNotice(record: CorpusRecord, flagged: readonly CorpusRecord[]): boolean {
+  const next = DEMO_NOTICES[flagged.length];
+  return next !== undefined && kindOf(record) === next.kind;
+}
+
+async function demoNotices(
+  store: ServiceStore,
+  records: readonly CorpusRecord[],
+  io: ServiceIo,
+): Promise<void> {
+  const who = { accountId: 'system', actor: 'system:start' };
+  for (const [i, record] of records.entries()) {
+    const spec = DEMO_NOTICES[i];
+    if (spec === undefined) break;
+    const notifier =
+      spec.notifier === 'trusted-flagger'
+        ? {
+            type: spec.notifier,
+            name: 'Safe Passage (fictional demo flagger)',
+            email: 'reports@safe-passage.example',
+            trustedFlagger: { awardedBy: 'Demo Digital Services Coordinator', area: 'trafficking' },
+          }
+        : spec.notifier === 'ngo'
+          ? {
+              type: spec.notifier,
+              name: 'Open Roads (fictional NGO)',
+              email: 'tips@open-roads.example',
+            }
+          : { type: spec.notifier, name: `Demo user ${i + 1}`, email: `user${i + 1}@example.org` };
+    await receiveNotice(
+      store,
+      {
+        notifier,
+        explanation:
+          spec.kind === 'benign'
+            ? 'This ad looks suspicious to me.'
+            : 'The ad shows signs of trafficking or exploitative recruitment: fees, control of documents or movement between cities.',
+        locations: { itemIds: [record.item.id] },
+        goodFaith: true,
+        category: 'STATEMENT_CATEGORY_VIOLENCE',
+        keywords: ['KEYWORD_HUMAN_TRAFFICKING'],
+      },
+      { now: io.now().toISOString(), source: 'demo' },
+      who,
+    );
+  }
+  io.stderr.write(`Added ${records.length} demo notices to the review queue.\n`);
 }
 
 /** Runs the API in this process and `workers` worker processes beside it, until a signal. */
