@@ -389,6 +389,14 @@ export async function rankedQueue(
   });
 }
 
+/** A review job with the risk its items have now (as the queue ranks it). */
+export async function reviewJob(store: ServiceStore, id: string): Promise<ReviewJob | undefined> {
+  const job = await store.workflow.getReviewJob(id);
+  if (job === undefined) return undefined;
+  const items = await store.items.getMany(job.itemIds);
+  return { ...job, risk: Math.max(job.risk, ...items.map((item) => item.risk ?? 0)) };
+}
+
 /**
  * Gives `who` the first job in review order that nobody else holds and that they may take
  * (not an appeal against their own decision; jobs they skipped come last). Undefined when none

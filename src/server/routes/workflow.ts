@@ -28,6 +28,7 @@ import {
   referralEvent,
   referralPayload,
   releaseJob,
+  reviewJob,
   submitReferral,
   transparencyFor,
 } from '../../store/workflow-service.js';
@@ -350,7 +351,7 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
     params: IdParams,
     responses: { 200: ReviewJobShape },
     handler: async ({ params }) =>
-      found(await store.workflow.getReviewJob(params.id), 'review job', params.id),
+      found(await reviewJob(store, params.id), 'review job', params.id),
   });
 
   route(app, deps, {
