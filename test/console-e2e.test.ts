@@ -224,6 +224,21 @@ describe('the web console', () => {
     expect(csv).toMatch(/notice/i);
     await shot(page, 'transparency', a11y);
 
+    // Every other screen, checked for accessibility once its data has loaded.
+    for (const [path, heading] of [
+      ['notices', 'Notices'],
+      ['appeals', 'Appeals'],
+      ['referrals', 'Referrals'],
+      ['holds', 'Holds'],
+      ['settings', 'Settings'],
+    ] as const) {
+      await page.goto(`${url}/console/#/${path}`);
+      await visible(page.getByRole('heading', { name: heading, exact: true }));
+      await page.waitForLoadState('networkidle');
+      for (const problem of await accessibilityProblems(page)) a11y.push(`${path}: ${problem}`);
+    }
+    await shot(page, 'settings', a11y);
+
     expect(failures).toEqual([]);
     expect(a11y).toEqual([]);
     await context.close();
