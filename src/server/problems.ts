@@ -23,6 +23,7 @@ export const HTTP_STATUS = {
   INPUT_STRICT_ABORT: 400,
   // Rules and scoring: configuration of the service, not the client's fault.
   RULES_INVALID: 500,
+  LAW_DATA_INVALID: 500,
   RULES_UNSAFE_REGEX: 500,
   RULES_DUPLICATE_ID: 500,
   RULE_EXAMPLE_FAILED: 500,
