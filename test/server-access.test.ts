@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLawData } from '../src/cli/law-files.js';
 import { buildServer } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { type Access, can, PERMISSIONS } from '../src/server/permissions.js';
@@ -77,6 +78,11 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'POST /v1/holds/:id/release': 'holds:manage',
   'DELETE /v1/items/:id': 'items:delete',
   'GET /v1/transparency': 'transparency:read',
+  'POST /v1/law/check': 'law:read',
+  'GET /v1/law/duties': 'law:read',
+  'GET /v1/law/routes': 'law:read',
+  'GET /v1/law/jurisdictions': 'law:read',
+  'GET /v1/law/jurisdictions/:id': 'law:read',
   'GET /v1/me/settings': 'authenticated',
   'PATCH /v1/me/settings': 'authenticated',
 };
@@ -87,7 +93,11 @@ const keys = new Map<string, string>();
 beforeAll(async () => {
   // The real store (SQLite in memory): every route must answer, the workflow ones included.
   const store = openServiceStore(await openDatabase({ path: ':memory:' }));
-  app = await buildServer({ store, config: loadConfig({ flags: { rateLimitMax: 10_000 } }) });
+  app = await buildServer({
+    store,
+    config: loadConfig({ flags: { rateLimitMax: 10_000 } }),
+    law: readLawData(new URL('../law/', import.meta.url).pathname),
+  });
   await app.ready();
   for (const role of ROLES) keys.set(role, (await addAccount(store, { roles: [role] })).key);
   keys.set('no roles', (await addAccount(store, { roles: [] })).key);

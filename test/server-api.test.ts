@@ -375,6 +375,7 @@ describe('sessions', () => {
         'appeals:file',
         'referrals:manage',
         'transparency:read',
+        'law:read',
         'apikeys:own',
       ],
     });

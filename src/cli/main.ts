@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isVigilError, VigilError } from '../shared/errors.js';
 import { registerEvidenceCommands } from './evidence.js';
 import type { CsvColumns } from './input.js';
+import { registerLawCommands } from './law.js';
 import type { ScanIo } from './scan.js';
 import { registerServiceCommands } from './service.js';
 import { registerWorkflowCommands } from './workflow.js';
@@ -324,6 +325,7 @@ export function buildProgram(): Command {
   };
   registerServiceCommands(program, serviceIo);
   registerWorkflowCommands(program, serviceIo);
+  registerLawCommands(program, serviceIo);
   return program;
 }
 

@@ -37,6 +37,7 @@ import {
   jsonlBatches,
   openInput,
 } from './input.js';
+import { readLawData } from './law-files.js';
 import { compileRuleSources, readRuleSources } from './rules-files.js';
 import { forEachItem } from './scan-batch.js';
 
@@ -422,6 +423,7 @@ async function serve(
     clock: io.now,
     logger: false,
     ...(hasConsole && { consoleDir }),
+    law: readLawData(),
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

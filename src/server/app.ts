@@ -18,6 +18,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { LawData } from '../law/schema.js';
 import { VigilError } from '../shared/errors.js';
 import type { ServiceStore } from '../store/repositories.js';
 import { authenticate, SESSION_COOKIE } from './auth.js';
@@ -28,6 +29,7 @@ import type { Deps, RouteEntry } from './route.js';
 import { accountRoutes, apiKeyRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
+import { lawRoutes } from './routes/law.js';
 import { auditRoutes, jobRoutes, linkRoutes } from './routes/read.js';
 import { sessionRoutes } from './routes/session.js';
 import { workflowRoutes } from './routes/workflow.js';
@@ -50,6 +52,8 @@ export interface BuildServerOptions {
    * no console (the API alone, as in most tests).
    */
   readonly consoleDir?: string;
+  /** The legal knowledge base (src/cli/law-files.ts readLawData); /v1/law/* need it. */
+  readonly law?: LawData;
 }
 
 /** A request id a client may choose: short, and safe to put in logs and headers. */
@@ -290,6 +294,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   workflowRoutes(app, deps);
+  lawRoutes(app, deps, options.law);
 
   return app;
 }

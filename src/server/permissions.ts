@@ -31,6 +31,8 @@ export const PERMISSIONS = {
   'holds:manage': ['admin', 'investigator'],
   /** Read the transparency report. */
   'transparency:read': ['admin', 'reviewer', 'auditor'],
+  /** Ask the legal knowledge base (definitions, offences, jurisdiction, routes, duties). */
+  'law:read': ['admin', 'reviewer', 'investigator', 'advocate', 'auditor'],
   /** Read the job queue. */
   'jobs:read': ['admin', 'auditor'],
   /** Read the audit log. */
