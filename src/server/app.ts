@@ -93,7 +93,12 @@ const pathOf = (request: FastifyRequest): string => clip(request.url.split('?')[
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { store, config } = options;
   const clock = options.clock ?? (() => new Date());
-  const deps: Deps = { store, config, clock };
+  const deps: Deps = {
+    store,
+    config,
+    clock,
+    ...(options.law !== undefined && { law: options.law }),
+  };
 
   const logger =
     options.logger === false || options.logger === undefined

@@ -11,6 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { DeliveryTargets } from '../jobs/workflow-jobs.js';
+import { orderDeadlineFromLaw } from '../law/deadlines.js';
+import type { LawData } from '../law/schema.js';
 import { VigilError } from '../shared/errors.js';
 import type { WorkflowSettings } from '../store/workflow-service.js';
 
@@ -93,6 +95,14 @@ const SETTINGS = {
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as DE')
     .optional(),
+  /**
+   * The states the platform serves (ISO 3166-1 alpha-2, separated by commas), for the duties
+   * the law puts on it there: e.g. a removal deadline an order does not state.
+   */
+  servingCountries: z
+    .string()
+    .regex(/^[A-Z]{2}(,[A-Z]{2})*$/, 'must be country codes separated by commas, e.g. DE,FR,AU')
+    .optional(),
   /** The contact point's e-mail address for authorities (Art. 18 notifications). */
   platformEmail: z.email().max(254).optional(),
   /** The CyberTipline reporter ("First Last") and e-mail. */
@@ -156,6 +166,7 @@ export interface ServiceConfig {
   readonly platformComplaint: string;
   readonly platformTermsUrl?: string;
   readonly platformCountry?: string;
+  readonly servingCountries?: string;
   readonly platformEmail?: string;
   readonly reporterName?: string;
   readonly reporterEmail?: string;
@@ -316,7 +327,7 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /** What the notice-and-action workflow needs from the configuration (store/workflow-service.ts). */
-export function workflowSettings(config: ServiceConfig): WorkflowSettings {
+export function workflowSettings(config: ServiceConfig, law?: LawData): WorkflowSettings {
   const email =
     config.platformEmail ??
     (/^[^@\s]+@[^@\s]+$/.test(config.platformContact) ? config.platformContact : undefined);
@@ -347,6 +358,19 @@ export function workflowSettings(config: ServiceConfig): WorkflowSettings {
         },
       }),
     leaseMs: config.reviewLeaseSeconds * 1000,
+    ...(law !== undefined && {
+      legalDeadline: (order: {
+        kind: 'act' | 'provide-information';
+        jurisdiction: string;
+        emergency: boolean;
+        asOf: string;
+      }) =>
+        orderDeadlineFromLaw(law, {
+          ...order,
+          established: config.platformCountry === undefined ? [] : [config.platformCountry],
+          serving: config.servingCountries?.split(',') ?? [],
+        }),
+    }),
     deliveries: {
       transparencyDb: config.transparencyDbUrl !== undefined,
       actionWebhook: config.actionWebhookUrl !== undefined,

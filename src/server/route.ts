@@ -7,6 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { LawData } from '../law/schema.js';
 import { VigilError } from '../shared/errors.js';
 import type { AuditRecord, ServiceStore } from '../store/repositories.js';
 import type { Credentials, Principal } from './auth.js';
@@ -44,6 +45,8 @@ export interface Deps {
   readonly store: ServiceStore;
   readonly config: ServiceConfig;
   readonly clock: () => Date;
+  /** The legal knowledge base, when the composition root loaded it. */
+  readonly law?: LawData;
 }
 
 export interface RouteContext<B, Q, P> {

@@ -398,6 +398,13 @@ export interface StoredNotice {
 export interface StoredOrder {
   readonly order: Order;
   readonly deadline: string;
+  /** Where the deadline comes from when the order stated none: the law that sets it. */
+  readonly deadlineBasis?: {
+    readonly citation: string;
+    readonly source: string;
+    readonly unverified: boolean;
+    readonly explanation: string;
+  };
   readonly state: 'open' | 'done';
   readonly jobId: string;
 }

@@ -6,6 +6,7 @@
  * the caller's (`now`); nothing here is sent anywhere: deliveries are jobs, done by the workers
  * (jobs/workflow-jobs.ts) when the instance configures an endpoint.
  */
+import type { LegalDeadline } from '../law/deadlines.js';
 import { VigilError } from '../shared/errors.js';
 import {
   type Appeal,
@@ -79,6 +80,16 @@ export interface WorkflowSettings {
   readonly reporter?: ReporterInput;
   /** How long a claimed review job stays with its reviewer. */
   readonly leaseMs: number;
+  /**
+   * The deadline the law sets for an order that states none (law/deadlines.ts, bound to the
+   * platform's establishment and the states it serves); absent: orders must state theirs.
+   */
+  readonly legalDeadline?: (order: {
+    readonly kind: 'act' | 'provide-information';
+    readonly jurisdiction: string;
+    readonly emergency: boolean;
+    readonly asOf: string;
+  }) => LegalDeadline | undefined;
   /** Which deliveries are configured; nothing is queued for the others. */
   readonly deliveries: {
     readonly transparencyDb: boolean;
@@ -259,10 +270,36 @@ export async function receiveNotice(
 export async function receiveOrder(
   store: ServiceStore,
   input: Record<string, unknown>,
-  options: { readonly now: string; readonly source?: string },
+  options: {
+    readonly now: string;
+    readonly source?: string;
+    /** The issuing authority's state, for a deadline from the law when the order states none. */
+    readonly jurisdiction?: string;
+    readonly emergency?: boolean;
+    readonly settings?: WorkflowSettings;
+  },
   who: Actor,
 ): Promise<StoredOrder> {
-  const order = parseOrder({ receivedAt: options.now, ...input, id: newId('ord') });
+  let basis: LegalDeadline | undefined;
+  const states = input.deadline !== undefined || input.deadlineHours !== undefined;
+  if (!states && options.jurisdiction !== undefined && options.settings?.legalDeadline) {
+    const kind =
+      input.kind === 'act' || input.kind === 'provide-information' ? input.kind : undefined;
+    if (kind !== undefined) {
+      basis = options.settings.legalDeadline({
+        kind,
+        jurisdiction: options.jurisdiction,
+        emergency: options.emergency === true,
+        asOf: options.now.slice(0, 10),
+      });
+    }
+  }
+  const order = parseOrder({
+    receivedAt: options.now,
+    ...input,
+    ...(basis !== undefined && { deadlineHours: Math.ceil(basis.hours) }),
+    id: newId('ord'),
+  });
   const deadline = orderDeadline(order);
   return store.transaction(async (trx) => {
     const { itemIds, risk } = await resolveItems(
@@ -280,7 +317,20 @@ export async function receiveOrder(
       now: options.now,
       deadline,
     });
-    const stored: StoredOrder = { order, deadline, state: 'open', jobId: job.id };
+    const stored: StoredOrder = {
+      order,
+      deadline,
+      state: 'open',
+      jobId: job.id,
+      ...(basis !== undefined && {
+        deadlineBasis: {
+          citation: basis.citation,
+          source: basis.source,
+          unverified: basis.unverified,
+          explanation: basis.explanation,
+        },
+      }),
+    };
     await store.workflow.saveOrder(stored, trx);
     await store.workflow.saveReviewJob(job, trx);
     await audit(
@@ -289,7 +339,13 @@ export async function receiveOrder(
       options.now,
       'order.receive',
       `order:${order.id}`,
-      { kind: order.kind, deadline, items: itemIds.length, job: job.id },
+      {
+        kind: order.kind,
+        deadline,
+        items: itemIds.length,
+        job: job.id,
+        ...(basis !== undefined && { deadlineFrom: basis.citation }),
+      },
       trx,
     );
     return stored;

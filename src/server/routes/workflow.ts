@@ -80,6 +80,15 @@ const StoredNoticeShape = z.object({
 const StoredOrderShape = z.object({
   order: Record_('The order as recorded.'),
   deadline: Time,
+  deadlineBasis: z
+    .object({
+      citation: z.string(),
+      source: z.string(),
+      unverified: z.boolean(),
+      explanation: z.string(),
+    })
+    .optional()
+    .describe('The law that sets the deadline, when the order stated none.'),
   state: z.enum(['open', 'done']),
   jobId: z.string(),
 });
@@ -213,7 +222,7 @@ function readRoutes<S extends z.ZodType, F extends Record<string, z.ZodType>>(
 
 export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
   const { store, config } = deps;
-  const settings = workflowSettings(config);
+  const settings = workflowSettings(config, deps.law);
 
   // ---- Notices and orders ---------------------------------------------------------------
 
@@ -262,9 +271,24 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
     summary: 'Record an order from an authority (DSA Arts 9, 10)',
     description:
       'An order to act against content (kind "act") or to provide information about recipients ' +
-      '("provide-information"), with the deadline it states (deadline or deadlineHours). It is ' +
-      'queued ranked by that deadline.',
-    querystring: z.strictObject({ source: Source }),
+      '("provide-information"), with the deadline it states (deadline or deadlineHours). An ' +
+      'order that states none takes the deadline the law of `jurisdiction` sets for this ' +
+      'platform (e.g. 24 hours for an Australian removal notice; 10 days, or 8 hours in an ' +
+      'emergency, for an e-Evidence production order), cited in `deadlineBasis`. It is queued ' +
+      'ranked by that deadline.',
+    querystring: z.strictObject({
+      source: Source,
+      jurisdiction: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as AU')
+        .optional()
+        .describe('The issuing authority’s state, for a deadline from the law.'),
+      emergency: z
+        .enum(['true', 'false'])
+        .transform((value) => value === 'true')
+        .optional()
+        .describe('An emergency order (imminent threat to life or safety).'),
+    }),
     body: Record_(
       'The order: kind, issuingAuthority, legalBasis, deadline, locations, accountIds.',
     ),
@@ -273,7 +297,13 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
       const stored = await receiveOrder(
         store,
         body,
-        { now, ...(query.source !== undefined && { source: query.source }) },
+        {
+          now,
+          settings,
+          ...(query.source !== undefined && { source: query.source }),
+          ...(query.jurisdiction !== undefined && { jurisdiction: query.jurisdiction }),
+          ...(query.emergency !== undefined && { emergency: query.emergency }),
+        },
         actorOf(principal, request.id),
       );
       reply.code(201);

@@ -3001,6 +3001,13 @@ export interface paths {
                                 };
                                 /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
                                 deadline: string;
+                                /** @description The law that sets the deadline, when the order stated none. */
+                                deadlineBasis?: {
+                                    citation: string;
+                                    source: string;
+                                    unverified: boolean;
+                                    explanation: string;
+                                };
                                 /** @enum {string} */
                                 state: "open" | "done";
                                 jobId: string;
@@ -3069,7 +3076,7 @@ export interface paths {
         put?: never;
         /**
          * Record an order from an authority (DSA Arts 9, 10)
-         * @description An order to act against content (kind "act") or to provide information about recipients ("provide-information"), with the deadline it states (deadline or deadlineHours). It is queued ranked by that deadline.
+         * @description An order to act against content (kind "act") or to provide information about recipients ("provide-information"), with the deadline it states (deadline or deadlineHours). An order that states none takes the deadline the law of `jurisdiction` sets for this platform (e.g. 24 hours for an Australian removal notice; 10 days, or 8 hours in an emergency, for an e-Evidence production order), cited in `deadlineBasis`. It is queued ranked by that deadline.
          *
          *     Needs the permission `orders:receive` (roles: admin, reviewer).
          */
@@ -3078,6 +3085,10 @@ export interface paths {
                 query?: {
                     /** @description The source of the item ids named (as in POST /v1/items); default "default". */
                     source?: string;
+                    /** @description The issuing authority’s state, for a deadline from the law. */
+                    jurisdiction?: string;
+                    /** @description An emergency order (imminent threat to life or safety). */
+                    emergency?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -3105,6 +3116,13 @@ export interface paths {
                             };
                             /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
                             deadline: string;
+                            /** @description The law that sets the deadline, when the order stated none. */
+                            deadlineBasis?: {
+                                citation: string;
+                                source: string;
+                                unverified: boolean;
+                                explanation: string;
+                            };
                             /** @enum {string} */
                             state: "open" | "done";
                             jobId: string;
@@ -5695,6 +5713,13 @@ export interface paths {
                             };
                             /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
                             deadline: string;
+                            /** @description The law that sets the deadline, when the order stated none. */
+                            deadlineBasis?: {
+                                citation: string;
+                                source: string;
+                                unverified: boolean;
+                                explanation: string;
+                            };
                             /** @enum {string} */
                             state: "open" | "done";
                             jobId: string;
