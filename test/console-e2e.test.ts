@@ -239,6 +239,16 @@ describe('the web console', () => {
     }
     await shot(page, 'settings', a11y);
 
+    // The investigator's legal screen: a worked example checked against the knowledge base.
+    await page.goto(`${url}/console/#/law`);
+    await visible(page.getByRole('heading', { name: 'Law', exact: true }));
+    await page.getByRole('button', { name: 'Load example' }).click();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await visible(page.getByText('Legal information, not legal advice.'));
+    await visible(page.getByRole('heading', { name: 'Sources' }));
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'law', a11y);
+
     expect(failures).toEqual([]);
     expect(a11y).toEqual([]);
     await context.close();

@@ -15,6 +15,7 @@ import {
   ReferralsScreen,
 } from './screens/casework.js';
 import { IdentifierScreen, ItemScreen } from './screens/item.js';
+import { LawScreen } from './screens/law.js';
 import { NetworkScreen, NetworksScreen, TemplateScreen } from './screens/networks.js';
 import { QueueScreen } from './screens/queue.js';
 import { ReviewScreen } from './screens/review.js';
@@ -37,6 +38,7 @@ const NAV: readonly NavEntry[] = [
   { path: 'appeals', label: 'Appeals', permission: 'workflow:read' },
   { path: 'referrals', label: 'Referrals', permission: 'workflow:read' },
   { path: 'holds', label: 'Holds', permission: 'workflow:read' },
+  { path: 'law', label: 'Law', permission: 'law:read' },
   { path: 'transparency', label: 'Transparency', permission: 'transparency:read' },
 ];
 
@@ -64,6 +66,8 @@ function screenFor(path: readonly string[]): ReactNode {
       return second === undefined ? <ReferralsScreen /> : <ReferralScreen referralId={second} />;
     case 'holds':
       return second === undefined ? <HoldsScreen /> : <HoldScreen holdId={second} />;
+    case 'law':
+      return <LawScreen />;
     case 'transparency':
       return <TransparencyScreen />;
     case 'settings':
