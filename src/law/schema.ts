@@ -370,7 +370,7 @@ export interface DataProblem {
 /** Source keys used anywhere in `value` (every `sources` array below it). */
 function citedKeys(value: unknown, path: string, out: { path: string; key: string }[]): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => citedKeys(v, `${path}[${i}]`, out));
+    for (const [i, v] of value.entries()) citedKeys(v, `${path}[${i}]`, out);
     return;
   }
   if (typeof value !== 'object' || value === null) return;
