@@ -13,6 +13,7 @@
  * Nothing here is legal advice, and every answer says so in `disclaimer`.
  */
 import { z } from 'zod';
+import { EU_MEMBER_STATES } from '../shared/countries.js';
 import { VigilError } from '../shared/errors.js';
 import { type CaseFacts, countrySchema, daySchema, toCaseFacts } from './facts.js';
 import {
@@ -40,40 +41,11 @@ import {
 export const DISCLAIMER = 'Legal information, not legal advice.' as const;
 
 /**
- * The EU's member states (ISO 3166-1 alpha-2; Greece is GR, not the EU's "EL"), as of 2026:
- * the 27 since the United Kingdom left on 1 February 2020. Used ONLY for a code that has no
- * jurisdiction file of its own (e.g. IE, where many platforms are established): a state with a
- * file is an EU member exactly when its file's `memberOf` says so. Update on accession.
+ * The EU's member states, used ONLY for a code that has no jurisdiction file of its own (e.g.
+ * IE, where many platforms are established): a state with a file is an EU member exactly when
+ * its file's `memberOf` says so.
  */
-export const EU_MEMBERS: readonly string[] = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IT',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-];
+export const EU_MEMBERS: readonly string[] = EU_MEMBER_STATES;
 
 // ---------------------------------------------------------------------------------------------
 // Citations and the fields every answer carries

@@ -6,6 +6,7 @@
  * tests compare every list with the file, so they cannot drift.
  */
 import { z } from 'zod';
+import { EU_MEMBER_STATES } from '../shared/countries.js';
 import { type ErrorCode, VigilError } from '../shared/errors.js';
 import { isCalendarDate, isUrl } from './sor-rules.js';
 
@@ -363,35 +364,8 @@ export const LANGUAGES = [
   'ZA',
   'ZU',
 ] as const;
-export const EU_COUNTRIES = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IT',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-] as const;
+/** The Transparency Database's EU group: the member states. */
+export const EU_COUNTRIES = EU_MEMBER_STATES;
 /** The EEA: every country the Transparency Database accepts in a territorial scope. */
 export const EEA_COUNTRIES = COUNTRIES;
 
