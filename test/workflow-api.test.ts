@@ -255,9 +255,15 @@ for (const database of testDatabases()) {
       expect(tdb.received.flat().map((s) => s.puid)).toEqual([decision.id]);
       const stored = await call('auditor', 'GET', `/v1/decisions/${decision.id}`);
       expect(stored.json().submission.state).toBe('submitted');
-      const created = hooks.events as { type: string; items: { externalId: string }[] }[];
-      expect(created.map((e) => e.type)).toEqual(['decision.created']);
-      expect(created[0]?.items.map((i) => i.externalId)).toEqual(['ad-2']);
+      type Hook = { type: string; items: { externalId: string }[]; to: string; message: string };
+      const created = hooks.events as Hook[];
+      expect(created.map((e) => e.type).sort()).toEqual(['decision.created', 'notice.decided']);
+      const action = created.find((e) => e.type === 'decision.created');
+      expect(action?.items.map((i) => i.externalId)).toEqual(['ad-2']);
+      // Art. 16(5): the notifier is told the decision and how to contest it.
+      const told = created.find((e) => e.type === 'notice.decided');
+      expect(told?.to).toBe('reports@safe-passage.example');
+      expect(told?.message).toContain('we removed the content');
     });
 
     it('takes an appeal to a different reviewer, whose reversal lifts the restriction', async () => {
@@ -300,9 +306,18 @@ for (const database of testDatabases()) {
       expect(reversed.json().outcome.outcome).toBe('reversed');
       expect(reversed.json().outcome.reviewerId).toBe(ids.bob);
       await drain();
-      const events = hooks.events as { type: string; restrictions: string[] }[];
-      expect(events.map((e) => e.type)).toEqual(['decision.created', 'decision.reversed']);
-      expect(events[1]?.restrictions).toEqual(['DECISION_VISIBILITY_CONTENT_REMOVED']);
+      const events = hooks.events as {
+        type: string;
+        restrictions: string[];
+        to: string;
+        message: string;
+      }[];
+      const reversal = events.filter((e) => e.type === 'decision.reversed');
+      expect(reversal).toHaveLength(1);
+      expect(reversal[0]?.restrictions).toEqual(['DECISION_VISIBILITY_CONTENT_REMOVED']);
+      // The individual's notice, closed without action, is answered too.
+      const toUser = events.find((e) => e.type === 'notice.decided' && e.to === 'jo@example.org');
+      expect(toUser?.message).toContain('decided not to act');
       const decision = await call('auditor', 'GET', `/v1/decisions/${ids.decision}`);
       expect(decision.json().lifted).toEqual(['DECISION_VISIBILITY_CONTENT_REMOVED']);
     });

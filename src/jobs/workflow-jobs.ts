@@ -16,6 +16,7 @@ import {
   ACTION_WEBHOOK_JOB,
   type ActionEvent,
   DELIVERY_ATTEMPTS,
+  type NoticeEvent,
   REFERRAL_SUBMIT_JOB,
   referralEvent,
   referralPayload,
@@ -146,7 +147,7 @@ function webhookHandler(
 ): TwoPhaseHandler {
   return {
     async prepare(job: Job): Promise<DeliveryResult> {
-      const event = (job.payload as { event?: ActionEvent }).event;
+      const event = (job.payload as { event?: ActionEvent | NoticeEvent }).event;
       if (event === undefined || typeof event.id !== 'string') {
         throw new VigilError('DELIVERY_FAILED', 'The webhook job carries no event.');
       }
@@ -161,13 +162,13 @@ function webhookHandler(
     },
     async commit(job: Job, prepared: unknown, trx: Executor, context: JobContext) {
       const result = prepared as DeliveryResult;
-      const event = (job.payload as { event: ActionEvent }).event;
+      const event = (job.payload as { event: ActionEvent | NoticeEvent }).event;
       await record(
         store,
         trx,
         context.now,
         result.kind === 'ok' ? 'webhook.deliver' : 'webhook.reject',
-        `decision:${event.decisionId}`,
+        'noticeId' in event ? `notice:${event.noticeId}` : `decision:${event.decisionId}`,
         {
           event: event.id,
           type: event.type,

@@ -20,6 +20,7 @@ import {
   isHeld,
   type JobSource,
   type NotifierType,
+  noticeDecisionMessage,
   orderDeadline,
   parseDecision,
   parseHold,
@@ -602,6 +603,7 @@ export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
  */
 export async function closeJob(
   store: ServiceStore,
+  settings: WorkflowSettings,
   jobId: string,
   close: { readonly outcome: CloseOutcome; readonly reasons: string },
   now: string,
@@ -620,6 +622,10 @@ export async function closeJob(
       const notice = await store.workflow.getNotice(job.subjectId, trx);
       if (notice !== undefined)
         await store.workflow.saveNotice({ ...notice, state: 'decided' }, trx);
+      if (close.outcome === 'no-action') {
+        const told = noticeEvent(settings, notice, null, undefined, now);
+        if (told !== undefined) await enqueueDeliveries(store, settings, [told], false, now, trx);
+      }
     }
     if (job.subject === 'order') {
       const order = await store.workflow.getOrder(job.subjectId, trx);
@@ -682,6 +688,42 @@ export function restrictionsOf(decision: Decision): Restriction[] {
   ];
 }
 
+/**
+ * What the platform's webhook is told when a notice is decided or closed: the message Art. 16(5)
+ * requires it to send the notifier (Vigil holds no mail server; the platform sends it).
+ */
+export interface NoticeEvent {
+  readonly id: string;
+  readonly type: 'notice.decided';
+  readonly occurredAt: string;
+  readonly noticeId: string;
+  readonly decisionId?: string;
+  /** The notifier's address, and the text to send. */
+  readonly to: string;
+  readonly message: string;
+}
+
+function noticeEvent(
+  settings: WorkflowSettings,
+  notice: StoredNotice | undefined,
+  outcome: { readonly actions: readonly string[]; readonly decidedAt: string } | null,
+  decisionId: string | undefined,
+  now: string,
+): NoticeEvent | undefined {
+  if (notice === undefined) return undefined;
+  const message = noticeDecisionMessage(notice.notice, outcome, settings.platform.complaint);
+  if (message.to === null) return undefined;
+  return {
+    id: newId('evt'),
+    type: 'notice.decided',
+    occurredAt: now,
+    noticeId: notice.notice.id,
+    ...(decisionId !== undefined && { decisionId }),
+    to: message.to,
+    message: message.text,
+  };
+}
+
 /** The event the platform's action webhook receives. */
 export interface ActionEvent {
   readonly id: string;
@@ -727,7 +769,7 @@ async function actionEvent(
 async function enqueueDeliveries(
   store: ServiceStore,
   settings: WorkflowSettings,
-  events: readonly ActionEvent[],
+  events: readonly (ActionEvent | NoticeEvent)[],
   submit: boolean,
   now: string,
   trx: Executor,
@@ -842,7 +884,17 @@ export async function decide(
       now,
       trx,
     );
-    await enqueueDeliveries(store, settings, [event], true, now, trx);
+    const told = noticeEvent(
+      settings,
+      notice,
+      {
+        actions: stored.statement.structured.restrictions.map((r) => r.description),
+        decidedAt: now,
+      },
+      decision.id,
+      now,
+    );
+    await enqueueDeliveries(store, settings, told ? [event, told] : [event], true, now, trx);
     await audit(
       store,
       who,

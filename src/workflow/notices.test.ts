@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isVigilError, type VigilError } from '../shared/errors.js';
 import {
   type NoticeInput,
+  noticeDecisionMessage,
   type OrderInput,
   orderDeadline,
   parseNotice,
@@ -209,5 +210,34 @@ describe('orders (DSA Arts 9 and 10)', () => {
     expect(paths(error(() => parseOrder(info)))).toEqual(['accountIds']);
     expect(parseOrder({ ...info, accountIds: ['acct-1'] }).kind).toBe('provide-information');
     expect(paths(error(() => parseOrder({ ...act, legalBasis: ' ' })))).toEqual(['legalBasis']);
+  });
+});
+
+describe('noticeDecisionMessage (Art. 16(5))', () => {
+  const notice = {
+    id: 'n-1',
+    receivedAt: '2026-03-02T09:00:00.000Z',
+    notifier: {
+      type: 'individual' as const,
+      name: 'Jo',
+      email: 'jo@example.org',
+      trustedFlagger: null,
+    },
+  };
+  it('tells the notifier what was decided and how to contest it', () => {
+    const acted = noticeDecisionMessage(
+      notice,
+      { actions: ['we removed the content'], decidedAt: '2026-03-03T10:00:00.000Z' },
+      'reply to this message',
+    );
+    expect(acted.to).toBe('jo@example.org');
+    expect(acted.text).toContain('n-1 of 2026-03-02');
+    expect(acted.text).toContain('we decided on 2026-03-03 to act on it: we removed the content');
+    expect(acted.text).toContain('reply to this message');
+    expect(noticeDecisionMessage(notice, null, 'x').text).toContain('decided not to act');
+  });
+  it('has no one to tell when the notifier gave no e-mail', () => {
+    const anonymous = { ...notice, notifier: { ...notice.notifier, email: null } };
+    expect(noticeDecisionMessage(anonymous, null, 'x').to).toBeNull();
   });
 });

@@ -455,3 +455,35 @@ export function orderDeadline(input: unknown): string {
   if (o.deadline !== undefined) return isoOf(instantMs(o.deadline));
   return isoOf(instantMs(o.receivedAt) + (o.deadlineHours ?? 0) * HOUR_MS);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The decision, told to the notifier (Art. 16(5))
+
+export interface NoticeDecisionMessage {
+  /** The notifier's e-mail address (null: the notice gave none, nothing can be sent). */
+  to: string | null;
+  noticeId: string;
+  text: string;
+}
+
+/**
+ * What Art. 16(5) requires the provider to tell the notifier "without undue delay": its
+ * decision on the notice, and the possibilities for redress. `outcome` is the decision taken
+ * (the restrictions, in words) or null when no action was taken; `redress` says how to
+ * contest it (the internal complaint system of Art. 20 is open to notifiers too).
+ */
+export function noticeDecisionMessage(
+  notice: Pick<Notice, 'id' | 'receivedAt' | 'notifier'>,
+  outcome: { readonly actions: readonly string[]; readonly decidedAt: string } | null,
+  redress: string,
+): NoticeDecisionMessage {
+  const decision =
+    outcome === null || outcome.actions.length === 0
+      ? 'we examined the content and decided not to act on it'
+      : `we decided on ${outcome.decidedAt.slice(0, 10)} to act on it: ${outcome.actions.join('; ')}`;
+  return {
+    to: notice.notifier.email,
+    noticeId: notice.id,
+    text: `About your notice ${notice.id} of ${notice.receivedAt.slice(0, 10)}: ${decision}. If you disagree, you can contest this decision: ${redress}`,
+  };
+}

@@ -441,7 +441,7 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
     }),
     responses: { 200: ReviewJobShape },
     handler: async ({ params, body, now, principal, request }) =>
-      closeJob(store, params.id, body, now, actorOf(principal, request.id)),
+      closeJob(store, settings, params.id, body, now, actorOf(principal, request.id)),
   });
 
   route(app, deps, {
