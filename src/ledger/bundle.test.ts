@@ -324,4 +324,21 @@ describe('evidence bundles', () => {
     expect(html).toContain('&lt;script&gt;');
     expect(html).toContain("default-src 'none'");
   });
+
+  it('carries the provenance as CASE/UCO JSON-LD, one File per exhibit, covered by the seal', async () => {
+    const { files, evidence } = buildBundle();
+    const graph = JSON.parse(new TextDecoder().decode(files.get(BUNDLE_FILES.provenance)));
+    const hashes = (graph['@graph'] as Record<string, unknown>[])
+      .filter((node) => node['@type'] === 'uco-observable:File')
+      .flatMap((node) => JSON.stringify(node).match(/[0-9a-f]{64}/g) ?? []);
+    for (const exhibit of evidence) expect(hashes).toContain(exhibit.sha256);
+    // Listed in the manifest: a changed byte fails verification like any other file.
+    const bytes = files.get(BUNDLE_FILES.provenance) as Uint8Array;
+    const tampered = new Map(files);
+    tampered.set(
+      BUNDLE_FILES.provenance,
+      Uint8Array.from(bytes, (b, i) => (i === 10 ? b ^ 1 : b)),
+    );
+    expect(await failure(tampered)).toMatchObject({ code: 'BUNDLE_FILE_MODIFIED' });
+  });
 });

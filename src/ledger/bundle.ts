@@ -19,6 +19,7 @@ import { base64, hex } from '@scure/base';
 import { z } from 'zod';
 import { type ErrorCode, isVigilError, VigilError } from '../shared/errors.js';
 import { canonicalBytes } from './canonical-json.js';
+import { caseUcoJson } from './case-uco.js';
 import { openCheckpoint } from './checkpoint.js';
 import { type CustodyEvent, type EvidenceRef, parseCustodyEvent } from './custody.js';
 import { createInclusionVerifier, type Hash, hashLeaf } from './merkle.js';
@@ -40,6 +41,8 @@ export const BUNDLE_FILES = {
   checkpoint: 'checkpoint',
   keys: 'keys.txt',
   report: 'custody-report.html',
+  /** The provenance as CASE/UCO JSON-LD, for forensic tools (case-uco.ts). */
+  provenance: 'provenance.case-uco.jsonld',
 } as const;
 
 /** Bounds on what a verifier reads into memory; bundles come from outside. */
@@ -196,10 +199,21 @@ export function planBundle(input: BundleInput): PlannedBundle {
   );
   const checkpoint = utf8.encode(input.checkpoint);
   const keys = utf8.encode(keysText);
+  // Dated by the export itself: the bundle is a function of the log, with no clock of its own.
+  const exported = events.find(({ index }) => index === input.exportEvent)?.event.time;
+  const provenance = utf8.encode(
+    caseUcoJson({
+      caseId: input.caseId,
+      evidence,
+      events: events.map(({ event }) => event),
+      generatedAt: exported ?? events.at(-1)?.event.time ?? '1970-01-01T00:00:00Z',
+    }),
+  );
   const listed = [
     { path: BUNDLE_FILES.checkpoint, bytes: checkpoint },
     { path: BUNDLE_FILES.keys, bytes: keys },
     { path: BUNDLE_FILES.report, bytes: report },
+    { path: BUNDLE_FILES.provenance, bytes: provenance },
   ];
 
   const manifest: Manifest = {
