@@ -374,6 +374,7 @@ describe('sessions', () => {
         'queue:review',
         'appeals:file',
         'referrals:manage',
+        'cases:use',
         'transparency:read',
         'law:read',
         'apikeys:own',

@@ -27,6 +27,7 @@ import { can, isAccess } from './permissions.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
 import type { Deps, RouteEntry } from './route.js';
 import { accountRoutes, apiKeyRoutes } from './routes/accounts.js';
+import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
 import { lawRoutes } from './routes/law.js';
@@ -299,6 +300,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   workflowRoutes(app, deps);
+  caseRoutes(app, deps);
   lawRoutes(app, deps, options.law);
 
   return app;

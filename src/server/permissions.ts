@@ -29,6 +29,11 @@ export const PERMISSIONS = {
   'referrals:manage': ['admin', 'reviewer', 'investigator'],
   /** Record, renew and release legal holds. */
   'holds:manage': ['admin', 'investigator'],
+  /**
+   * Open cases and work in the cases one is a member of (each case's members decide the rest:
+   * store/case-service.ts). Not auditors: they read the audit trail, never case content.
+   */
+  'cases:use': ['admin', 'reviewer', 'investigator', 'advocate'],
   /** Read the transparency report. */
   'transparency:read': ['admin', 'reviewer', 'auditor'],
   /** Ask the legal knowledge base (definitions, offences, jurisdiction, routes, duties). */

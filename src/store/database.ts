@@ -274,6 +274,62 @@ export interface ReviewerSettingsTable {
   updated_at: string;
 }
 
+/** A case (0004_cases); the case file whole as JSON, beside the columns queries use. */
+export interface CaseFileTable {
+  id: string;
+  title: string;
+  /** open, closed or archived. */
+  status: string;
+  /** The Traffic Light Protocol marking: clear, green, amber, amber+strict or red. */
+  tlp: string;
+  created_at: string;
+  /** The account id of who opened it. */
+  created_by: string;
+  updated_at: string;
+  json: string;
+}
+
+/** Who may see a case: its members, each in one role. */
+export interface CaseMemberTable {
+  case_id: string;
+  account_id: string;
+  /** lead, investigator, analyst, advocate or observer. */
+  role: string;
+  added_at: string;
+  added_by: string;
+}
+
+/** What a case points at: an item, network, template or evidence, by id. */
+export interface CaseLinkTable {
+  case_id: string;
+  kind: string;
+  target_id: string;
+  added_at: string;
+  added_by: string;
+  note: string | null;
+}
+
+export interface CaseNoteTable {
+  id: string;
+  case_id: string;
+  at: string;
+  /** The account id of who wrote it. */
+  author: string;
+  text: string;
+}
+
+export interface CaseTaskTable {
+  id: string;
+  case_id: string;
+  title: string;
+  /** open or done. */
+  state: string;
+  assignee: string | null;
+  due: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface VigilDatabase {
   ledger_leaf: LedgerLeafTable;
   ledger_node: LedgerNodeTable;
@@ -301,6 +357,11 @@ export interface VigilDatabase {
   legal_hold: LegalHoldTable;
   hold_target: HoldTargetTable;
   reviewer_settings: ReviewerSettingsTable;
+  case_file: CaseFileTable;
+  case_member: CaseMemberTable;
+  case_link: CaseLinkTable;
+  case_note: CaseNoteTable;
+  case_task: CaseTaskTable;
 }
 
 export type Db = Kysely<VigilDatabase>;

@@ -477,11 +477,119 @@ function workflowMigration(dialect: SqlDialectName): Migration {
   };
 }
 
+/**
+ * Cases (0004_cases): what investigators turn networks into. A case file is kept whole as JSON
+ * beside the columns queries filter and sort by; members (who may see the case, and in which
+ * role), links (to items, networks, templates and evidence), notes and tasks are rows of their
+ * own, so that access checks and listings never parse the case. The allowed values are checked
+ * by the database too: a row another program writes cannot widen the access rules.
+ */
+function casesMigration(dialect: SqlDialectName): Migration {
+  const t = serviceTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('case_file')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('tlp', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addCheckConstraint('case_file_status', sql`status in ('open', 'closed', 'archived')`)
+        .addCheckConstraint(
+          'case_file_tlp',
+          sql`tlp in ('clear', 'green', 'amber', 'amber+strict', 'red')`,
+        )
+        .execute();
+      await db.schema
+        .createIndex('case_file_created')
+        .on('case_file')
+        .columns(['created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('case_member')
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addColumn('added_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('case_member_pk', ['case_id', 'account_id'])
+        .addCheckConstraint(
+          'case_member_role',
+          sql`role in ('lead', 'investigator', 'analyst', 'advocate', 'observer')`,
+        )
+        .modifyEnd(t.withoutRowid)
+        .execute();
+      // "My cases": the cases an account is a member of.
+      await db.schema
+        .createIndex('case_member_account')
+        .on('case_member')
+        .columns(['account_id', 'case_id'])
+        .execute();
+      await db.schema
+        .createTable('case_link')
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addColumn('added_by', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addPrimaryKeyConstraint('case_link_pk', ['case_id', 'kind', 'target_id'])
+        .addCheckConstraint(
+          'case_link_kind',
+          sql`kind in ('item', 'network', 'template', 'evidence')`,
+        )
+        .modifyEnd(t.withoutRowid)
+        .execute();
+      // Which cases name this item, network, template or evidence.
+      await db.schema
+        .createIndex('case_link_target')
+        .on('case_link')
+        .columns(['kind', 'target_id'])
+        .execute();
+      await db.schema
+        .createTable('case_note')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('case_note_case')
+        .on('case_note')
+        .columns(['case_id', 'at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('case_task')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('assignee', 'text')
+        .addColumn('due', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addCheckConstraint('case_task_state', sql`state in ('open', 'done')`)
+        .execute();
+      await db.schema
+        .createIndex('case_task_case')
+        .on('case_task')
+        .columns(['case_id', 'created_at', 'id'])
+        .execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they run. */
 const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration>> = {
   '0001_ledger': ledgerMigration,
   '0002_service': serviceMigration,
   '0003_workflow': workflowMigration,
+  '0004_cases': casesMigration,
 };
 
 /** The migration names this code knows, oldest first; the last is the schema version. */

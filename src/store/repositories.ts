@@ -525,6 +525,128 @@ export interface WorkflowRepository {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cases: what investigators turn networks into, seen only by their members
+
+export const CASE_STATUSES = ['open', 'closed', 'archived'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** Traffic Light Protocol 2.0 markings: how far what the case holds may be shared. */
+export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
+export type Tlp = (typeof TLP_LEVELS)[number];
+/** A member's part in a case; leads manage it, observers only read (case-service.ts). */
+export const CASE_ROLES = ['lead', 'investigator', 'analyst', 'advocate', 'observer'] as const;
+export type CaseRole = (typeof CASE_ROLES)[number];
+export const CASE_LINK_KINDS = ['item', 'network', 'template', 'evidence'] as const;
+export type CaseLinkKind = (typeof CASE_LINK_KINDS)[number];
+export const CASE_TASK_STATES = ['open', 'done'] as const;
+export type CaseTaskState = (typeof CASE_TASK_STATES)[number];
+
+export interface CaseFile {
+  readonly id: string;
+  readonly title: string;
+  readonly status: CaseStatus;
+  readonly tlp: Tlp;
+  readonly createdAt: string;
+  /** The account id of who opened it (its first lead). */
+  readonly createdBy: string;
+  readonly updatedAt: string;
+}
+
+export interface CaseMember {
+  readonly caseId: string;
+  readonly accountId: string;
+  readonly role: CaseRole;
+  readonly addedAt: string;
+  /** The account id of who added the member. */
+  readonly addedBy: string;
+}
+
+export interface CaseLink {
+  readonly caseId: string;
+  readonly kind: CaseLinkKind;
+  readonly targetId: string;
+  readonly addedAt: string;
+  readonly addedBy: string;
+  readonly note?: string;
+}
+
+export interface CaseNote {
+  readonly id: string;
+  readonly caseId: string;
+  readonly at: string;
+  /** The account id of who wrote it. */
+  readonly author: string;
+  readonly text: string;
+}
+
+export interface CaseTask {
+  readonly id: string;
+  readonly caseId: string;
+  readonly title: string;
+  readonly state: CaseTaskState;
+  /** An account id. */
+  readonly assignee?: string;
+  /** ISO 8601. */
+  readonly due?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * The case records. The repository knows nothing of who may see what: every caller goes through
+ * the units of work of case-service.ts, which check access first.
+ */
+export interface CaseRepository {
+  /** Stores a case, replacing it if it exists. */
+  saveCase(file: CaseFile, executor?: Executor): Promise<void>;
+  getCase(id: string, executor?: Executor): Promise<CaseFile | undefined>;
+  /**
+   * Holds the case's row lock until the transaction ends (PostgreSQL; an SQLite transaction
+   * holds the whole database's), so that two changes to one case's members take turns and
+   * cannot together remove its last lead.
+   */
+  lock(id: string, executor: Executor): Promise<void>;
+  /** Newest first (by opening time, then id); `memberId` keeps the cases that account is in. */
+  listCases(
+    filter: { readonly memberId?: string; readonly status?: CaseStatus },
+    page: PageRequest,
+  ): Promise<Page<CaseFile>>;
+
+  /** Adds a member or changes its role. */
+  saveMember(member: CaseMember, executor?: Executor): Promise<void>;
+  getMember(
+    caseId: string,
+    accountId: string,
+    executor?: Executor,
+  ): Promise<CaseMember | undefined>;
+  /** In the order they were added. */
+  members(caseId: string, executor?: Executor): Promise<CaseMember[]>;
+  /** False when the account was no member. */
+  removeMember(caseId: string, accountId: string, executor?: Executor): Promise<boolean>;
+
+  /** False, and nothing changes, when the case links to this target already. */
+  addLink(link: CaseLink, executor?: Executor): Promise<boolean>;
+  /** In the order they were added. */
+  links(caseId: string, executor?: Executor): Promise<CaseLink[]>;
+  /** False when there was no such link. */
+  removeLink(
+    caseId: string,
+    kind: CaseLinkKind,
+    targetId: string,
+    executor?: Executor,
+  ): Promise<boolean>;
+
+  addNote(note: CaseNote, executor?: Executor): Promise<void>;
+  /** Oldest first. */
+  notes(caseId: string, executor?: Executor): Promise<CaseNote[]>;
+
+  /** Stores a task, replacing it if it exists. */
+  saveTask(task: CaseTask, executor?: Executor): Promise<void>;
+  getTask(caseId: string, taskId: string, executor?: Executor): Promise<CaseTask | undefined>;
+  /** Oldest first. */
+  tasks(caseId: string, executor?: Executor): Promise<CaseTask[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Everything the service stores, over one database. */
 export interface ServiceStore {
@@ -535,6 +657,7 @@ export interface ServiceStore {
   readonly accounts: AccountRepository;
   readonly audit: AuditLog;
   readonly workflow: WorkflowRepository;
+  readonly cases: CaseRepository;
   /** The evidence ledger over the same database, where ingest seals raw captures (test doubles
    *  may leave it out). */
   readonly ledger?: LedgerStore;

@@ -10,6 +10,7 @@ import { canonicalBytes } from '../ledger/canonical-json.js';
 import { CUSTODY_FORMAT, type CustodyEvent, custodyLeaf } from '../ledger/custody.js';
 import { createAccountRepository } from './accounts.js';
 import { createAuditLog } from './audit.js';
+import { createCaseRepository } from './case-records.js';
 import type { Db } from './database.js';
 import { createItemRepository } from './items.js';
 import { createLedgerStore } from './ledger-store.js';
@@ -35,6 +36,7 @@ export function openServiceStore(db: Db): ServiceStore {
     accounts: createAccountRepository(db, dialect),
     audit: createAuditLog(db),
     workflow: createWorkflowRepository(db, dialect),
+    cases: createCaseRepository(db),
     ledger: createLedgerStore(db),
     transaction: <T>(work: (trx: Db) => Promise<T>) => inTransaction(db, undefined, dialect, work),
   });

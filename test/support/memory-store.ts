@@ -24,6 +24,7 @@ import type {
   ApiKeyRecord,
   AuditLog,
   AuditRecord,
+  CaseRepository,
   Executor,
   IngestResult,
   ItemFilter,
@@ -417,6 +418,11 @@ export class MemoryStore implements ServiceStore {
   /** The notice-and-action records are tested on the real store only (test/workflow-api.test.ts). */
   readonly workflow = new Proxy({} as WorkflowRepository, {
     get: (_target, name) => () => notInDouble(`workflow.${String(name)}`),
+  });
+
+  /** Cases are tested on the real store only (src/store/case-service.test.ts, test/cases-access.test.ts). */
+  readonly cases = new Proxy({} as CaseRepository, {
+    get: (_target, name) => () => notInDouble(`cases.${String(name)}`),
   });
 
   readonly audit: AuditLog = {

@@ -561,7 +561,7 @@ export interface paths {
                                 name: string;
                                 prefix: string;
                             };
-                            permissions: ("items:ingest" | "items:read" | "items:delete" | "notices:submit" | "orders:receive" | "workflow:read" | "queue:review" | "queue:assign" | "appeals:file" | "referrals:manage" | "holds:manage" | "transparency:read" | "law:read" | "jobs:read" | "audit:read" | "accounts:manage" | "apikeys:own")[];
+                            permissions: ("items:ingest" | "items:read" | "items:delete" | "notices:submit" | "orders:receive" | "workflow:read" | "queue:review" | "queue:assign" | "appeals:file" | "referrals:manage" | "holds:manage" | "cases:use" | "transparency:read" | "law:read" | "jobs:read" | "audit:read" | "accounts:manage" | "apikeys:own")[];
                         };
                     };
                 };
@@ -6744,6 +6744,1514 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your cases
+         * @description The cases the caller is a member of (admins: every case), newest first.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "closed" | "archived";
+                    /** @description Results per page, 1 to 500. */
+                    limit?: number;
+                    /** @description The `next` of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "open" | "closed" | "archived";
+                                /**
+                                 * @description Traffic Light Protocol 2.0 marking.
+                                 * @enum {string}
+                                 */
+                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description The account id of who opened it. */
+                                createdBy: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            }[];
+                            /** @description Cursor of the next page; absent on the last page. */
+                            next?: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a case
+         * @description The caller becomes its lead. The marking defaults to TLP:AMBER.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 200 characters. */
+                        title: string;
+                        /**
+                         * @description Traffic Light Protocol 2.0 marking.
+                         * @enum {string}
+                         */
+                        tlp?: "clear" | "green" | "amber" | "amber+strict" | "red";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "open" | "closed" | "archived";
+                                /**
+                                 * @description Traffic Light Protocol 2.0 marking.
+                                 * @enum {string}
+                                 */
+                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description The account id of who opened it. */
+                                createdBy: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            };
+                            /**
+                             * @description The caller's role in the case; absent for an admin who is no member.
+                             * @enum {string}
+                             */
+                            role?: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                            members: {
+                                caseId: string;
+                                accountId: string;
+                                /** @enum {string} */
+                                role: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                addedAt: string;
+                                addedBy: string;
+                            }[];
+                            links: {
+                                caseId: string;
+                                /** @enum {string} */
+                                kind: "item" | "network" | "template" | "evidence";
+                                targetId: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                addedAt: string;
+                                addedBy: string;
+                                note?: string;
+                            }[];
+                            /** @description Oldest first. */
+                            notes: {
+                                id: string;
+                                caseId: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                at: string;
+                                /** @description The account id of who wrote it. */
+                                author: string;
+                                text: string;
+                            }[];
+                            /** @description Oldest first. */
+                            tasks: {
+                                id: string;
+                                caseId: string;
+                                title: string;
+                                /** @enum {string} */
+                                state: "open" | "done";
+                                /** @description An account id, a member of the case. */
+                                assignee?: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                due?: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a case
+         * @description With its members, links, notes and tasks. Members only: others get 404.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "open" | "closed" | "archived";
+                                /**
+                                 * @description Traffic Light Protocol 2.0 marking.
+                                 * @enum {string}
+                                 */
+                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description The account id of who opened it. */
+                                createdBy: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            };
+                            /**
+                             * @description The caller's role in the case; absent for an admin who is no member.
+                             * @enum {string}
+                             */
+                            role?: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                            members: {
+                                caseId: string;
+                                accountId: string;
+                                /** @enum {string} */
+                                role: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                addedAt: string;
+                                addedBy: string;
+                            }[];
+                            links: {
+                                caseId: string;
+                                /** @enum {string} */
+                                kind: "item" | "network" | "template" | "evidence";
+                                targetId: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                addedAt: string;
+                                addedBy: string;
+                                note?: string;
+                            }[];
+                            /** @description Oldest first. */
+                            notes: {
+                                id: string;
+                                caseId: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                at: string;
+                                /** @description The account id of who wrote it. */
+                                author: string;
+                                text: string;
+                            }[];
+                            /** @description Oldest first. */
+                            tasks: {
+                                id: string;
+                                caseId: string;
+                                title: string;
+                                /** @enum {string} */
+                                state: "open" | "done";
+                                /** @description An account id, a member of the case. */
+                                assignee?: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                due?: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a case
+         * @description Its title, status or marking. Leads of the case only.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 200 characters. */
+                        title?: string;
+                        /** @enum {string} */
+                        status?: "open" | "closed" | "archived";
+                        /**
+                         * @description Traffic Light Protocol 2.0 marking.
+                         * @enum {string}
+                         */
+                        tlp?: "clear" | "green" | "amber" | "amber+strict" | "red";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "open" | "closed" | "archived";
+                                /**
+                                 * @description Traffic Light Protocol 2.0 marking.
+                                 * @enum {string}
+                                 */
+                                tlp: "clear" | "green" | "amber" | "amber+strict" | "red";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description The account id of who opened it. */
+                                createdBy: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            };
+                            /**
+                             * @description The caller's role in the case; absent for an admin who is no member.
+                             * @enum {string}
+                             */
+                            role?: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                            members: {
+                                caseId: string;
+                                accountId: string;
+                                /** @enum {string} */
+                                role: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                addedAt: string;
+                                addedBy: string;
+                            }[];
+                            links: {
+                                caseId: string;
+                                /** @enum {string} */
+                                kind: "item" | "network" | "template" | "evidence";
+                                targetId: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                addedAt: string;
+                                addedBy: string;
+                                note?: string;
+                            }[];
+                            /** @description Oldest first. */
+                            notes: {
+                                id: string;
+                                caseId: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                at: string;
+                                /** @description The account id of who wrote it. */
+                                author: string;
+                                text: string;
+                            }[];
+                            /** @description Oldest first. */
+                            tasks: {
+                                id: string;
+                                caseId: string;
+                                title: string;
+                                /** @enum {string} */
+                                state: "open" | "done";
+                                /** @description An account id, a member of the case. */
+                                assignee?: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                due?: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/cases/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a member to a case, or change a member’s role
+         * @description Leads of the case only. A case keeps at least one lead (409 otherwise).
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        /** @enum {string} */
+                        role: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            accountId: string;
+                            /** @enum {string} */
+                            role: "lead" | "investigator" | "analyst" | "advocate" | "observer";
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            addedAt: string;
+                            addedBy: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/members/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member from a case
+         * @description Leads of the case only; never its last lead (409).
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link an item, network, template or evidence to a case
+         * @description Members other than observers. Items, networks and templates must exist; evidence ids are taken as given.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "item" | "network" | "template" | "evidence";
+                        targetId: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            /** @enum {string} */
+                            kind: "item" | "network" | "template" | "evidence";
+                            targetId: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            addedAt: string;
+                            addedBy: string;
+                            note?: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/links/{kind}/{targetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a link from a case
+         * @description Members other than observers.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    kind: "item" | "network" | "template" | "evidence";
+                    targetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note to a case
+         * @description Members other than observers. Notes are kept as written, never changed.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            caseId: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            at: string;
+                            /** @description The account id of who wrote it. */
+                            author: string;
+                            text: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a task to a case
+         * @description Members other than observers. The assignee must be a member of the case.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 200 characters. */
+                        title: string;
+                        assignee?: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time, e.g. 2026-11-28T13:03:23Z
+                         */
+                        due?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            caseId: string;
+                            title: string;
+                            /** @enum {string} */
+                            state: "open" | "done";
+                            /** @description An account id, a member of the case. */
+                            assignee?: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            due?: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            createdAt: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a task of a case
+         * @description Members other than observers; null clears the assignee or the due time.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1 to 200 characters. */
+                        title?: string;
+                        /** @enum {string} */
+                        state?: "open" | "done";
+                        /** @description An account id; null clears it. */
+                        assignee?: string | null;
+                        /** @description null clears it. */
+                        due?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            caseId: string;
+                            title: string;
+                            /** @enum {string} */
+                            state: "open" | "done";
+                            /** @description An account id, a member of the case. */
+                            assignee?: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            due?: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            createdAt: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/cases/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened in a case
+         * @description The audit records of the case, newest first. Members only.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Results per page, 1 to 500. */
+                    limit?: number;
+                    /** @description The `next` of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                at: string;
+                                /** @description "account:<id>", "apikey:<id>" or "system". */
+                                actor: string;
+                                /** @description Dotted verb, e.g. "items.ingest". */
+                                action: string;
+                                target?: string;
+                                requestId?: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description Cursor of the next page; absent on the last page. */
+                            next?: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/law/check": {
