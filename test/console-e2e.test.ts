@@ -15,21 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS } from '../src/cli/capture.js';
 
 const require = createRequire(import.meta.url);
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const SCREENSHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 const CHROMIUM = process.env.VIGIL_CHROMIUM || '/usr/bin/chromium';
-/** Flags for a headless browser in a container with no network, sandbox or GPU. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
@@ -139,7 +130,7 @@ beforeAll(async () => {
   await startService();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     headless: true,
   });
 }, 240_000);

@@ -82,7 +82,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_IMAGES = 50;
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /** Flags for a headless browser in a container with no sandbox or GPU, and no chatter. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -270,7 +270,7 @@ async function launch(options: CaptureOptions, timeout: number): Promise<Browser
     return await chromium.launch({
       executablePath: options.chromium,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       timeout,
     });
   } catch (error) {
