@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isVigilError, VigilError } from '../shared/errors.js';
 import { registerCaptureCommand } from './capture.js';
+import { registerCaseCommands } from './case.js';
 import { registerEvidenceCommands } from './evidence.js';
 import type { CsvColumns } from './input.js';
 import { registerLawCommands } from './law.js';
@@ -326,6 +327,7 @@ export function buildProgram(): Command {
   };
   registerServiceCommands(program, serviceIo);
   registerWorkflowCommands(program, serviceIo);
+  registerCaseCommands(program, serviceIo);
   registerLawCommands(program, serviceIo);
   registerCaptureCommand(program, serviceIo);
   return program;
