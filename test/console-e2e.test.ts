@@ -200,6 +200,8 @@ describe('the web console', () => {
     await visible(page.getByRole('heading', { name: 'Nodes', exact: true }));
     await page.waitForTimeout(500);
     await shot(page, 'network', a11y);
+    const networkId = decodeURIComponent(page.url().split('#/networks/')[1] ?? '');
+    expect(networkId).not.toBe('');
 
     // The transparency report for the period, downloaded as CSV.
     await page
@@ -239,6 +241,25 @@ describe('the web console', () => {
     await visible(page.getByRole('heading', { name: 'Sources' }));
     await page.waitForLoadState('networkidle');
     await shot(page, 'law', a11y);
+
+    // An investigator opens a case from the network, links it and writes a note.
+    await page.goto(`${url}/console/#/cases`);
+    await visible(page.getByRole('heading', { name: 'Cases', exact: true }));
+    await page.getByRole('button', { name: 'New case' }).click();
+    await page.getByLabel('Title').fill('Demo network review');
+    await page.getByRole('button', { name: 'Open case' }).click();
+    await visible(page.getByRole('heading', { name: 'Case', exact: true }));
+    await page.getByLabel('Kind').selectOption('network');
+    await page.getByLabel('Id', { exact: true }).fill(networkId);
+    await page.getByRole('button', { name: 'Add link' }).click();
+    await visible(page.locator(`a[href="#/networks/${encodeURIComponent(networkId)}"]`));
+    await page.getByLabel('New note').fill('Same phone in three cities; check the circuit.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await visible(
+      page.locator('li.cs-note').getByText('Same phone in three cities; check the circuit.'),
+    );
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'case', a11y);
 
     expect(failures).toEqual([]);
     expect(a11y).toEqual([]);

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { href, useRoute } from './router.js';
+import { CaseScreen, CasesScreen } from './screens/cases.js';
 import {
   AppealScreen,
   AppealsScreen,
@@ -34,6 +35,7 @@ interface NavEntry {
 const NAV: readonly NavEntry[] = [
   { path: 'queue', label: 'Queue', permission: 'workflow:read' },
   { path: 'networks', label: 'Networks', permission: 'items:read' },
+  { path: 'cases', label: 'Cases', permission: 'cases:use' },
   { path: 'notices', label: 'Notices', permission: 'workflow:read' },
   { path: 'appeals', label: 'Appeals', permission: 'workflow:read' },
   { path: 'referrals', label: 'Referrals', permission: 'workflow:read' },
@@ -56,6 +58,8 @@ function screenFor(path: readonly string[]): ReactNode {
       return second === undefined ? <NotFound /> : <IdentifierScreen identifier={second} />;
     case 'networks':
       return second === undefined ? <NetworksScreen /> : <NetworkScreen networkId={second} />;
+    case 'cases':
+      return second === undefined ? <CasesScreen /> : <CaseScreen caseId={second} />;
     case 'templates':
       return second === undefined ? <NotFound /> : <TemplateScreen templateId={second} />;
     case 'notices':
