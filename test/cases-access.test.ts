@@ -16,7 +16,9 @@ import {
   createCase,
 } from '../src/store/case-service.js';
 import { openDatabase } from '../src/store/database.js';
+import { addPerson, grantVictimAccess, type PersonSettings } from '../src/store/person-service.js';
 import type { Account, Role, ServiceStore } from '../src/store/repositories.js';
+import { parseMasterKey } from '../src/store/sealed-records.js';
 import { openServiceStore } from '../src/store/service-store.js';
 import { addAccount } from './support/memory-store.js';
 
@@ -29,6 +31,8 @@ const CALLERS = [
   'outsider', // an investigator who is no member
   'auditor', // the auditor role: reads the audit trail, no case content
   'advocate', // an advocate who is no member
+  'granted', // an investigator, a member in the role "investigator" granted the victim data
+  'advocateGranted', // an advocate, a member in the role "advocate" granted the victim data
 ] as const;
 type Caller = (typeof CALLERS)[number];
 
@@ -39,19 +43,26 @@ type Caller = (typeof CALLERS)[number];
  */
 // biome-ignore format: a table, aligned for reading.
 const POLICY: Readonly<Record<string, Readonly<Record<Caller, number>>>> = {
-  //                                             admin lead  member observer outsider auditor advocate
-  'POST /v1/cases':                              row(201,  201,  201,   201,     201,     403,    201),
-  'GET /v1/cases':                               row(200,  200,  200,   200,     200,     403,    200),
-  'GET /v1/cases/:id':                           row(200,  200,  200,   200,     404,     403,    404),
-  'PATCH /v1/cases/:id':                         row(200,  200,  403,   403,     404,     403,    404),
-  'POST /v1/cases/:id/members':                  row(201,  201,  403,   403,     404,     403,    404),
-  'DELETE /v1/cases/:id/members/:accountId':     row(204,  204,  403,   403,     404,     403,    404),
-  'POST /v1/cases/:id/links':                    row(201,  201,  201,   403,     404,     403,    404),
-  'DELETE /v1/cases/:id/links/:kind/:targetId':  row(204,  204,  204,   403,     404,     403,    404),
-  'POST /v1/cases/:id/notes':                    row(201,  201,  201,   403,     404,     403,    404),
-  'POST /v1/cases/:id/tasks':                    row(201,  201,  201,   403,     404,     403,    404),
-  'PATCH /v1/cases/:id/tasks/:taskId':           row(200,  200,  200,   403,     404,     403,    404),
-  'GET /v1/cases/:id/timeline':                  row(200,  200,  200,   200,     404,     403,    404),
+  //                                                      admin  lead  member  observer  outsider  auditor  advocate  granted  advGranted
+  'POST /v1/cases':                                   row(201,   201,  201,    201,      201,      403,     201,      201,     201),
+  'GET /v1/cases':                                    row(200,   200,  200,    200,      200,      403,     200,      200,     200),
+  'GET /v1/cases/:id':                                row(200,   200,  200,    200,      404,      403,     404,      200,     200),
+  'PATCH /v1/cases/:id':                              row(200,   200,  403,    403,      404,      403,     404,      403,     403),
+  'POST /v1/cases/:id/members':                       row(201,   201,  403,    403,      404,      403,     404,      403,     403),
+  'DELETE /v1/cases/:id/members/:accountId':          row(204,   204,  403,    403,      404,      403,     404,      403,     403),
+  'POST /v1/cases/:id/links':                         row(201,   201,  201,    403,      404,      403,     404,      201,     201),
+  'DELETE /v1/cases/:id/links/:kind/:targetId':       row(204,   204,  204,    403,      404,      403,     404,      204,     204),
+  'POST /v1/cases/:id/notes':                         row(201,   201,  201,    403,      404,      403,     404,      201,     201),
+  'POST /v1/cases/:id/tasks':                         row(201,   201,  201,    403,      404,      403,     404,      201,     201),
+  'PATCH /v1/cases/:id/tasks/:taskId':                row(200,   200,  200,    403,      404,      403,     404,      200,     200),
+  'GET /v1/cases/:id/timeline':                       row(200,   200,  200,    200,      404,      403,     404,      200,     200),
+  // Persons and victim data: opening needs a grant on top of membership, for admins and leads too.
+  'POST /v1/cases/:id/persons':                       row(201,   201,  201,    403,      404,      403,     404,      201,     201),
+  'GET /v1/cases/:id/persons':                        row(200,   200,  200,    200,      404,      403,     404,      200,     200),
+  'GET /v1/cases/:id/persons/:personId/victim-data':  row(403,   403,  403,    403,      404,      403,     404,      200,     200),
+  'POST /v1/cases/:id/grants':                        row(201,   201,  403,    403,      404,      403,     404,      403,     403),
+  'DELETE /v1/cases/:id/grants/:accountId':           row(204,   204,  403,    403,      404,      403,     404,      403,     403),
+  'POST /v1/cases/:id/persons/:personId/shred':       row(200,   200,  403,    403,      404,      403,     404,      403,     403),
 };
 
 function row(...statuses: number[]): Record<Caller, number> {
@@ -69,6 +80,8 @@ const ROLES: Readonly<Record<Caller, Role>> = {
   outsider: 'investigator',
   auditor: 'auditor',
   advocate: 'advocate',
+  granted: 'investigator',
+  advocateGranted: 'advocate',
 };
 
 /** What the route is given: the ids of a fresh case, and a valid body. */
@@ -79,6 +92,8 @@ interface Fixture {
   readonly extraId: string;
   /** An account the member routes may add. */
   readonly newcomerId: string;
+  /** A victim with sealed personal data. */
+  readonly personId: string;
 }
 
 const REQUESTS: Readonly<
@@ -115,12 +130,36 @@ const REQUESTS: Readonly<
     payload: { state: 'done' },
   }),
   'GET /v1/cases/:id/timeline': (f) => ({ url: `/v1/cases/${f.caseId}/timeline` }),
+  'POST /v1/cases/:id/persons': (f) => ({
+    url: `/v1/cases/${f.caseId}/persons`,
+    payload: {
+      kind: 'victim',
+      label: 'Victim B',
+      victimData: { names: ['A Name'], referrals: [{ kind: 'counselling', consent: true }] },
+    },
+  }),
+  'GET /v1/cases/:id/persons': (f) => ({ url: `/v1/cases/${f.caseId}/persons` }),
+  'GET /v1/cases/:id/persons/:personId/victim-data': (f) => ({
+    url: `/v1/cases/${f.caseId}/persons/${f.personId}/victim-data`,
+  }),
+  'POST /v1/cases/:id/grants': (f) => ({
+    url: `/v1/cases/${f.caseId}/grants`,
+    payload: { accountId: f.extraId },
+  }),
+  'DELETE /v1/cases/:id/grants/:accountId': (f) => ({
+    url: `/v1/cases/${f.caseId}/grants/${actor('granted').accountId}`,
+  }),
+  'POST /v1/cases/:id/persons/:personId/shred': (f) => ({
+    url: `/v1/cases/${f.caseId}/persons/${f.personId}/shred`,
+  }),
 };
 
 let app: FastifyInstance;
 let store: ServiceStore;
 const callers = new Map<Caller, { account: Account; key: string }>();
 const NOW = '2026-05-01T09:00:00.000Z';
+const MASTER_KEY = '5b7e0c3a9d1f2e4a6c8b0d2f4e6a8c0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c';
+const PERSON_SETTINGS: PersonSettings = { masterKey: parseMasterKey(MASTER_KEY) };
 
 const actor = (caller: Caller): CaseActor => {
   const { account } = callers.get(caller) as { account: Account };
@@ -138,12 +177,31 @@ async function freshCase(): Promise<Fixture> {
     [actor('member').accountId, 'investigator'],
     [actor('observer').accountId, 'observer'],
     [extra.account.id, 'analyst'],
+    [actor('granted').accountId, 'investigator'],
+    [actor('advocateGranted').accountId, 'advocate'],
   ] as const) {
     await addMember(store, caseId, { accountId, role }, NOW, lead);
   }
+  const victim = await addPerson(
+    store,
+    PERSON_SETTINGS,
+    caseId,
+    { kind: 'victim', label: 'Victim A', victimData: { names: ['A Name'] } },
+    NOW,
+    lead,
+  );
+  for (const caller of ['granted', 'advocateGranted'] as const) {
+    await grantVictimAccess(store, caseId, actor(caller).accountId, NOW, lead);
+  }
   await addLink(store, caseId, { kind: 'evidence', targetId: 'ev-1' }, NOW, lead);
   const task = await addTask(store, caseId, { title: 'Preserve' }, NOW, lead);
-  return { caseId, taskId: task.id, extraId: extra.account.id, newcomerId: newcomer.account.id };
+  return {
+    caseId,
+    taskId: task.id,
+    extraId: extra.account.id,
+    newcomerId: newcomer.account.id,
+    personId: victim.id,
+  };
 }
 
 async function call(caller: Caller, method: string, url: string, payload?: unknown) {
@@ -157,7 +215,10 @@ async function call(caller: Caller, method: string, url: string, payload?: unkno
 
 beforeAll(async () => {
   store = openServiceStore(await openDatabase({ path: ':memory:' }));
-  app = await buildServer({ store, config: loadConfig({ flags: { rateLimitMax: 100_000 } }) });
+  app = await buildServer({
+    store,
+    config: loadConfig({ flags: { rateLimitMax: 100_000, victimMasterKey: MASTER_KEY } }),
+  });
   await app.ready();
   for (const caller of CALLERS) {
     const { account, key } = await addAccount(store, { roles: [ROLES[caller]], name: caller });

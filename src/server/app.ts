@@ -31,6 +31,7 @@ import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
 import { lawRoutes } from './routes/law.js';
+import { personRoutes } from './routes/persons.js';
 import { auditRoutes, jobRoutes, linkRoutes } from './routes/read.js';
 import { sessionRoutes } from './routes/session.js';
 import { workflowRoutes } from './routes/workflow.js';
@@ -301,6 +302,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   auditRoutes(app, deps);
   workflowRoutes(app, deps);
   caseRoutes(app, deps);
+  personRoutes(app, deps);
   lawRoutes(app, deps, options.law);
 
   return app;

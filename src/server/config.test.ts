@@ -155,6 +155,17 @@ describe('loadConfig', () => {
       expect(JSON.stringify(error)).not.toContain('hunter2');
     });
 
+    it('never repeats the victim master key, and wants 64 hex characters', () => {
+      const secret = 'abc123notakey'.repeat(5);
+      const error = errorOf(() => loadConfig({ env: { VIGIL_VICTIM_MASTER_KEY: secret } }));
+      expect(error?.code).toBe('CONFIG_INVALID');
+      expect(error?.message).toContain('VIGIL_VICTIM_MASTER_KEY');
+      expect(error?.message).toContain('openssl rand -hex 32');
+      expect(JSON.stringify(error)).not.toContain('abc123notakey');
+      const key = 'a1'.repeat(32);
+      expect(loadConfig({ env: { VIGIL_VICTIM_MASTER_KEY: key } }).victimMasterKey).toBe(key);
+    });
+
     it('refuses out-of-range limits', () => {
       for (const flags of [
         { bodyLimit: 10 },

@@ -132,6 +132,19 @@ const SETTINGS = {
     .max(500)
     .optional(),
   cyberTiplineToken: z.string().min(8).max(500).optional(),
+  /**
+   * The master key that seals victim personal data (store/sealed-records.ts): 64 hex characters,
+   * e.g. from `openssl rand -hex 32`. A secret: never repeated in messages. Without it, victim
+   * personal data can be neither added nor opened.
+   */
+  victimMasterKey: z
+    .string()
+    .trim()
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      'must be 64 hexadecimal characters (make one with `openssl rand -hex 32`)',
+    )
+    .optional(),
 };
 
 /** Settings that need another: an endpoint and its credential. */
@@ -178,6 +191,7 @@ export interface ServiceConfig {
   readonly art18Token?: string;
   readonly cyberTiplineUrl?: string;
   readonly cyberTiplineToken?: string;
+  readonly victimMasterKey?: string;
 }
 
 /** `dataDir` → `VIGIL_DATA_DIR`. */

@@ -330,10 +330,12 @@ export async function removeMember(
     if (member === undefined) throw notFound('member of this case', accountId);
     if (member.role === 'lead') await requireAnotherLead(store, caseId, accountId, trx);
     await store.cases.removeMember(caseId, accountId, trx);
+    // A grant to victim data ends with membership: re-adding someone does not revive it.
+    const grantEnded = await store.persons.removeGrant(caseId, accountId, trx);
     return {
       result: undefined,
       action: 'case.member.remove',
-      details: { accountId, role: member.role },
+      details: { accountId, role: member.role, ...(grantEnded && { victimGrantEnded: true }) },
     };
   });
 }

@@ -330,6 +330,29 @@ export interface CaseTaskTable {
   updated_at: string;
 }
 
+/** A suspect or victim of a case (0005_persons). */
+export interface PersonTable {
+  id: string;
+  case_id: string;
+  /** suspect or victim. */
+  kind: string;
+  created_at: string;
+  created_by: string;
+  /** What members may see: label, linked item ids and identifiers. Never personal data. */
+  public_json: string;
+  /** A victim's personal data as the JSON of a SealedRecord; null when none was given. */
+  sealed: string | null;
+  shredded_at: string | null;
+}
+
+/** Who may open the victim data of a case, beyond being a member of it. */
+export interface VictimGrantTable {
+  case_id: string;
+  account_id: string;
+  granted_by: string;
+  granted_at: string;
+}
+
 export interface VigilDatabase {
   ledger_leaf: LedgerLeafTable;
   ledger_node: LedgerNodeTable;
@@ -362,6 +385,8 @@ export interface VigilDatabase {
   case_link: CaseLinkTable;
   case_note: CaseNoteTable;
   case_task: CaseTaskTable;
+  person: PersonTable;
+  victim_grant: VictimGrantTable;
 }
 
 export type Db = Kysely<VigilDatabase>;

@@ -584,12 +584,53 @@ function casesMigration(dialect: SqlDialectName): Migration {
   };
 }
 
+/**
+ * Persons (0005_persons): the suspects and victims of a case. What every member may see (a label,
+ * linked items and identifiers) is plain JSON; a victim's personal data is only ever stored sealed
+ * (sealed-records.ts), and `shredded_at` says when its key was destroyed. Who may open victim
+ * data is an explicit grant per case and account, on top of membership.
+ */
+function personsMigration(dialect: SqlDialectName): Migration {
+  const t = serviceTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('person')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('public_json', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text')
+        .addColumn('shredded_at', 'text')
+        .addCheckConstraint('person_kind', sql`kind in ('suspect', 'victim')`)
+        .execute();
+      await db.schema
+        .createIndex('person_case')
+        .on('person')
+        .columns(['case_id', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('victim_grant')
+        .addColumn('case_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('granted_by', 'text', (c) => c.notNull())
+        .addColumn('granted_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('victim_grant_pk', ['case_id', 'account_id'])
+        .modifyEnd(t.withoutRowid)
+        .execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they run. */
 const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration>> = {
   '0001_ledger': ledgerMigration,
   '0002_service': serviceMigration,
   '0003_workflow': workflowMigration,
   '0004_cases': casesMigration,
+  '0005_persons': personsMigration,
 };
 
 /** The migration names this code knows, oldest first; the last is the schema version. */

@@ -647,6 +647,58 @@ export interface CaseRepository {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Persons of a case: suspects and victims (person-service.ts checks access)
+
+export const PERSON_KINDS = ['suspect', 'victim'] as const;
+export type PersonKind = (typeof PERSON_KINDS)[number];
+
+/** What every member of the case may see of a person: never personal data. */
+export interface PersonPublic {
+  /** An alias or label, e.g. "Victim A" or a suspect's handle. */
+  readonly label: string;
+  readonly itemIds: readonly string[];
+  /** Identifiers seen online (phone numbers, handles, e-mail addresses) linked to the person. */
+  readonly identifiers: readonly string[];
+}
+
+export interface StoredPerson {
+  readonly id: string;
+  readonly caseId: string;
+  readonly kind: PersonKind;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly public: PersonPublic;
+  /** The SealedRecord JSON of a victim's personal data, if any was given. */
+  readonly sealed?: string;
+  readonly shreddedAt?: string;
+}
+
+export interface VictimGrant {
+  readonly caseId: string;
+  readonly accountId: string;
+  readonly grantedBy: string;
+  readonly grantedAt: string;
+}
+
+/** The person records; like CaseRepository it knows nothing of access. */
+export interface PersonRepository {
+  savePerson(person: StoredPerson, executor?: Executor): Promise<void>;
+  getPerson(caseId: string, id: string, executor?: Executor): Promise<StoredPerson | undefined>;
+  /** Oldest first. */
+  persons(caseId: string, executor?: Executor): Promise<StoredPerson[]>;
+  /** Replaces the sealed record (shredding) and sets shredded_at. */
+  shred(id: string, sealed: string, at: string, executor?: Executor): Promise<void>;
+  saveGrant(grant: VictimGrant, executor?: Executor): Promise<void>;
+  getGrant(
+    caseId: string,
+    accountId: string,
+    executor?: Executor,
+  ): Promise<VictimGrant | undefined>;
+  /** False when there was no such grant. */
+  removeGrant(caseId: string, accountId: string, executor?: Executor): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Everything the service stores, over one database. */
 export interface ServiceStore {
@@ -658,6 +710,7 @@ export interface ServiceStore {
   readonly audit: AuditLog;
   readonly workflow: WorkflowRepository;
   readonly cases: CaseRepository;
+  readonly persons: PersonRepository;
   /** The evidence ledger over the same database, where ingest seals raw captures (test doubles
    *  may leave it out). */
   readonly ledger?: LedgerStore;

@@ -15,6 +15,7 @@ import type { Db } from './database.js';
 import { createItemRepository } from './items.js';
 import { createLedgerStore } from './ledger-store.js';
 import { createLinkRepository } from './links.js';
+import { createPersonRepository } from './person-records.js';
 import { createJobQueue } from './queue.js';
 import type { Executor, IngestResult, ServiceStore } from './repositories.js';
 import { dialectOf, inTransaction, itemId } from './service-common.js';
@@ -37,6 +38,7 @@ export function openServiceStore(db: Db): ServiceStore {
     audit: createAuditLog(db),
     workflow: createWorkflowRepository(db, dialect),
     cases: createCaseRepository(db),
+    persons: createPersonRepository(db),
     ledger: createLedgerStore(db),
     transaction: <T>(work: (trx: Db) => Promise<T>) => inTransaction(db, undefined, dialect, work),
   });

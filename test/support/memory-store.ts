@@ -35,6 +35,7 @@ import type {
   LinkRepository,
   Page,
   PageRequest,
+  PersonRepository,
   Role,
   ServiceStore,
   StoredItem,
@@ -423,6 +424,11 @@ export class MemoryStore implements ServiceStore {
   /** Cases are tested on the real store only (src/store/case-service.test.ts, test/cases-access.test.ts). */
   readonly cases = new Proxy({} as CaseRepository, {
     get: (_target, name) => () => notInDouble(`cases.${String(name)}`),
+  });
+
+  /** Persons are tested on the real store only (src/store/person-service.test.ts). */
+  readonly persons = new Proxy({} as PersonRepository, {
+    get: (_target, name) => () => notInDouble(`persons.${String(name)}`),
   });
 
   readonly audit: AuditLog = {

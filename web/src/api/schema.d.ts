@@ -8254,6 +8254,707 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/persons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The persons of a case
+         * @description Members; public fields only, oldest first.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                caseId: string;
+                                /** @enum {string} */
+                                kind: "suspect" | "victim";
+                                label: string;
+                                itemIds: string[];
+                                identifiers: string[];
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                createdBy: string;
+                                /**
+                                 * @description Whether sealed victim personal data exists, and whether it was destroyed.
+                                 * @enum {string}
+                                 */
+                                victimData: "none" | "sealed" | "destroyed";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                shreddedAt?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a suspect or victim to a case
+         * @description Members other than observers. A victim’s personal data (victimData) is sealed; every referral and protective measure needs the victim’s consent. Without a configured master key, victim data is refused (CONFIG_INVALID).
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "suspect" | "victim";
+                        /** @description An alias or label, never a real name. */
+                        label: string;
+                        itemIds?: string[];
+                        identifiers?: string[];
+                        victimData?: {
+                            names?: string[];
+                            contact?: {
+                                /** @enum {string} */
+                                kind: "phone" | "email" | "address" | "messenger" | "other";
+                                value: string;
+                            }[];
+                            identityDocuments?: {
+                                type: string;
+                                number: string;
+                                issuer?: string;
+                                expires?: string;
+                            }[];
+                            nationality?: string[];
+                            health?: string;
+                            immigrationStatus?: string;
+                            referrals?: {
+                                /** @enum {string} */
+                                kind: "counselling" | "medical" | "shelter" | "legal-aid";
+                                to?: string;
+                                note?: string;
+                                /** @enum {boolean} */
+                                consent: true;
+                            }[];
+                            protectiveMeasures?: {
+                                /** @enum {string} */
+                                kind: "protection-order" | "court-anonymity";
+                                note?: string;
+                                /** @enum {boolean} */
+                                consent: true;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            caseId: string;
+                            /** @enum {string} */
+                            kind: "suspect" | "victim";
+                            label: string;
+                            itemIds: string[];
+                            identifiers: string[];
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            createdAt: string;
+                            createdBy: string;
+                            /**
+                             * @description Whether sealed victim personal data exists, and whether it was destroyed.
+                             * @enum {string}
+                             */
+                            victimData: "none" | "sealed" | "destroyed";
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            shreddedAt?: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/persons/{personId}/victim-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a victim’s personal data
+         * @description Members a lead granted it to (admins too need a grant). Every opening is a custody event `accessed` in the evidence ledger. 410 once the data was destroyed.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            person: {
+                                id: string;
+                                caseId: string;
+                                /** @enum {string} */
+                                kind: "suspect" | "victim";
+                                label: string;
+                                itemIds: string[];
+                                identifiers: string[];
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                                createdBy: string;
+                                /**
+                                 * @description Whether sealed victim personal data exists, and whether it was destroyed.
+                                 * @enum {string}
+                                 */
+                                victimData: "none" | "sealed" | "destroyed";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                shreddedAt?: string;
+                            };
+                            data: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Let a member open the victim data of a case
+         * @description Leads of the case only; the account must be a member (typically an advocate).
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            accountId: string;
+                            grantedBy: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            grantedAt: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/grants/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw a grant to open victim data
+         * @description Leads of the case only.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/persons/{personId}/shred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Destroy a victim’s personal data
+         * @description Leads of the case only. Its key is shredded: nothing can open it again. Writes a custody event `disposed`.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            caseId: string;
+                            /** @enum {string} */
+                            kind: "suspect" | "victim";
+                            label: string;
+                            itemIds: string[];
+                            identifiers: string[];
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            createdAt: string;
+                            createdBy: string;
+                            /**
+                             * @description Whether sealed victim personal data exists, and whether it was destroyed.
+                             * @enum {string}
+                             */
+                            victimData: "none" | "sealed" | "destroyed";
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            shreddedAt?: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/law/check": {
         parameters: {
             query?: never;
