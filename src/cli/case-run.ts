@@ -7,7 +7,6 @@
  * happens. `--json` prints what the API returns; otherwise the output is for people, with
  * accounts named by their email.
  */
-import { can } from '../server/permissions.js';
 import { VigilError } from '../shared/errors.js';
 import {
   addLink,
@@ -35,6 +34,7 @@ import type {
   Tlp,
 } from '../store/repositories.js';
 import { itemId } from '../store/service-common.js';
+import { actingAccount, actorOf, emailsOf, json, table } from './acting.js';
 import { configOf, openStore, type ServiceFlags, type ServiceIo } from './service-run.js';
 
 /** The flags of every case command: who acts, and whether to print JSON. */
@@ -71,28 +71,10 @@ async function withCase<T>(
   }
 }
 
-/**
- * The CaseActor for `--as`: an enabled account whose roles grant `cases:use`. The audit actor
- * has the form of a signed-in account's (server/auth.ts), so the case's timeline reads the same
- * whichever way a step was taken.
- */
+/** The CaseActor for `--as`: an account whose roles grant `cases:use` (see actingAccount). */
 async function actorFor(store: ServiceStore, email: string): Promise<CaseActor> {
-  const found = await store.accounts.findByEmail(email.trim().toLowerCase());
-  if (found === undefined || found.account.disabledAt !== undefined) {
-    throw new VigilError(
-      'CLI_USAGE',
-      `No enabled account has the email ${email}: --as names the account acting. Create it with \`vigil user add --email ${email} --name <name> --role <role>\`.`,
-    );
-  }
-  const { account } = found;
-  if (!can(account.roles, 'cases:use')) {
-    throw new VigilError(
-      'FORBIDDEN',
-      `The account ${email} (${account.roles.join(', ') || 'no roles'}) lacks the permission cases:use; act as an account with a role that grants it (docs/api.md lists them).`,
-      { details: { permission: 'cases:use' } },
-    );
-  }
-  return { accountId: account.id, actor: `account:${account.id}`, roles: account.roles };
+  const account = await actingAccount(store, email, 'cases:use');
+  return { accountId: account.id, actor: actorOf(account), roles: account.roles };
 }
 
 /** The enabled account with this email (a member, an assignee), or NOT_FOUND. */
@@ -104,31 +86,6 @@ async function accountByEmail(store: ServiceStore, email: string): Promise<Accou
     });
   }
   return found.account;
-}
-
-/** The emails of accounts, by id, for showing who did what. */
-async function emailsOf(store: ServiceStore, ids: readonly string[]): Promise<Map<string, string>> {
-  const emails = new Map<string, string>();
-  for (const id of new Set(ids)) {
-    const account = await store.accounts.getAccount(id);
-    if (account !== undefined) emails.set(id, account.email ?? account.name);
-  }
-  return emails;
-}
-
-const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-
-/** Plain columns, padded to the widest cell, for a terminal. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].map((l) => `${l}\n`).join('');
 }
 
 /** Indents every line of a block of text (notes may span lines). */

@@ -7,7 +7,7 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { type ServiceConfig, workflowSettings } from '../server/config.js';
-import { can, type Permission } from '../server/permissions.js';
+import type { Permission } from '../server/permissions.js';
 import { isVigilError, VigilError } from '../shared/errors.js';
 import type { ServiceStore } from '../store/repositories.js';
 import { itemId } from '../store/service-common.js';
@@ -37,6 +37,7 @@ import {
 } from '../store/workflow-service.js';
 import type { ReferralEvent } from '../workflow/index.js';
 import { transparencyCsv } from '../workflow/index.js';
+import { actingAccount, actorOf, emailsOf, json, table } from './acting.js';
 import { configOf, openStore, type ServiceFlags, type ServiceIo } from './service-run.js';
 
 /** The flags of a command that changes something: who acts. */
@@ -73,33 +74,6 @@ async function withStore<T>(
   } finally {
     await store.db.destroy();
   }
-}
-
-/**
- * The Actor for `--as`: an enabled account whose roles grant `permission`, the one the API
- * route for the same step requires. The audit actor has the form of a signed-in account's
- * (server/auth.ts), so the audit log reads the same whichever way the step was taken.
- */
-async function actorFor(
-  store: ServiceStore,
-  email: string,
-  permission: Permission,
-): Promise<Actor> {
-  const found = await store.accounts.findByEmail(email.trim().toLowerCase());
-  if (found === undefined || found.account.disabledAt !== undefined) {
-    throw new VigilError(
-      'CLI_USAGE',
-      `No enabled account has the email ${email}: --as names the account acting. Create it with \`vigil user add --email ${email} --name <name> --role <role>\`.`,
-    );
-  }
-  if (!can(found.account.roles, permission)) {
-    throw new VigilError(
-      'FORBIDDEN',
-      `The account ${email} (${found.account.roles.join(', ') || 'no roles'}) lacks the permission ${permission}; act as an account with a role that grants it (docs/api.md lists them).`,
-      { details: { permission } },
-    );
-  }
-  return { accountId: found.account.id, actor: `account:${found.account.id}` };
 }
 
 /** A JSON object from a file of at most MAX_INPUT_BYTES, with errors that name the file. */
@@ -159,29 +133,14 @@ async function readJsonObject(file: string, what: string): Promise<Record<string
   return value as Record<string, unknown>;
 }
 
-const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-
-/** Plain columns, padded to the widest cell, for a terminal. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].map((l) => `${l}\n`).join('');
-}
-
-/** The emails of accounts, by id, for showing who holds what. */
-async function emailsOf(store: ServiceStore, ids: readonly string[]): Promise<Map<string, string>> {
-  const emails = new Map<string, string>();
-  for (const id of new Set(ids)) {
-    const account = await store.accounts.getAccount(id);
-    if (account !== undefined) emails.set(id, account.email ?? account.name);
-  }
-  return emails;
+/** The Actor for `--as`: see actingAccount. */
+async function actorFor(
+  store: ServiceStore,
+  email: string,
+  permission: Permission,
+): Promise<Actor> {
+  const account = await actingAccount(store, email, permission);
+  return { accountId: account.id, actor: actorOf(account) };
 }
 
 // ---- Notices and orders -------------------------------------------------------------------
