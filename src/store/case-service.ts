@@ -26,7 +26,7 @@ import type {
   ServiceStore,
   Tlp,
 } from './repositories.js';
-import { newId, storedTime } from './service-common.js';
+import { newId, recordAudit, storedTime } from './service-common.js';
 import type { Actor } from './workflow-service.js';
 
 /** Who acts on a case: the audit actor, and the account's roles (admins manage every case). */
@@ -100,7 +100,8 @@ export async function requireCaseAccess(
 
 const accountOf = (who: CaseActor) => ({ id: who.accountId, roles: who.roles });
 
-async function audit(
+/** The audit record of a change to a case: its target is the case, for the timeline. */
+export function caseAudit(
   store: ServiceStore,
   who: CaseActor,
   now: string,
@@ -109,18 +110,10 @@ async function audit(
   details: Record<string, unknown>,
   trx: Executor,
 ): Promise<void> {
-  await store.audit.record(
-    {
-      at: now,
-      actor: who.actor,
-      action,
-      target: `case:${caseId}`,
-      ...(who.requestId !== undefined && { requestId: who.requestId }),
-      details,
-    },
-    trx,
-  );
+  return recordAudit(store, who, now, action, `case:${caseId}`, details, trx);
 }
+
+const audit = caseAudit;
 
 /**
  * The common frame of a unit that changes a case: one transaction, the case's row lock first

@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { CUSTODY_FORMAT, type CustodyEvent, custodyLeaf } from '../ledger/custody.js';
 import { VigilError } from '../shared/errors.js';
-import { type CaseActor, requireCaseAccess } from './case-service.js';
+import { type CaseActor, caseAudit, requireCaseAccess } from './case-service.js';
 import type {
   Executor,
   PersonKind,
@@ -197,27 +197,7 @@ function toPerson(person: StoredPerson): Person {
   };
 }
 
-async function audit(
-  store: ServiceStore,
-  who: CaseActor,
-  now: string,
-  action: string,
-  caseId: string,
-  details: Record<string, unknown>,
-  trx: Executor,
-): Promise<void> {
-  await store.audit.record(
-    {
-      at: now,
-      actor: who.actor,
-      action,
-      target: `case:${caseId}`,
-      ...(who.requestId !== undefined && { requestId: who.requestId }),
-      details,
-    },
-    trx,
-  );
-}
+const audit = caseAudit;
 
 /** Moves the case's updatedAt, as every change to a case does. */
 async function touchCase(store: ServiceStore, caseId: string, now: string, trx: Executor) {

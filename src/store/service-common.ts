@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { VigilError } from '../shared/errors.js';
 import type { Db } from './database.js';
 import type { SqlDialectName } from './migrations.js';
-import type { Executor, Page, PageRequest } from './repositories.js';
+import type { Executor, Page, PageRequest, ServiceStore } from './repositories.js';
 
 // ---------------------------------------------------------------------------------------------
 // Ids
@@ -237,4 +237,33 @@ export function notFound(kind: string, id: string): VigilError {
   return new VigilError('NOT_FOUND', `No ${kind} has the id "${id}".`, {
     details: { kind, id },
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit records of the units of work
+
+/**
+ * The audit record of a unit of work, written in its transaction: who (the actor and the
+ * request), what, on what, when, and details without secrets or personal data.
+ */
+export async function recordAudit(
+  store: Pick<ServiceStore, 'audit'>,
+  who: { readonly actor: string; readonly requestId?: string },
+  now: string,
+  action: string,
+  target: string,
+  details: Record<string, unknown>,
+  trx: Executor,
+): Promise<void> {
+  await store.audit.record(
+    {
+      at: now,
+      actor: who.actor,
+      action,
+      target,
+      ...(who.requestId !== undefined && { requestId: who.requestId }),
+      details,
+    },
+    trx,
+  );
 }

@@ -56,7 +56,7 @@ import {
   type StoredNotice,
   type StoredOrder,
 } from './repositories.js';
-import { addMs, itemId, newId } from './service-common.js';
+import { addMs, itemId, newId, recordAudit } from './service-common.js';
 
 /** The job kinds of the outbound deliveries (handlers in jobs/workflow-jobs.ts). */
 export const TDB_SUBMIT_JOB = 'tdb-submit';
@@ -116,27 +116,8 @@ function conflict(message: string, details?: Record<string, unknown>): VigilErro
   return new VigilError('CONFLICT', message, details === undefined ? {} : { details });
 }
 
-async function audit(
-  store: ServiceStore,
-  who: Actor,
-  now: string,
-  action: string,
-  target: string,
-  details: Record<string, unknown>,
-  trx: Executor,
-): Promise<void> {
-  await store.audit.record(
-    {
-      at: now,
-      actor: who.actor,
-      action,
-      target,
-      ...(who.requestId !== undefined && { requestId: who.requestId }),
-      details,
-    },
-    trx,
-  );
-}
+/** The unit's audit record (service-common.ts). */
+const audit = recordAudit;
 
 // ---------------------------------------------------------------------------------------------
 // Items concerned
