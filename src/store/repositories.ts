@@ -468,6 +468,12 @@ export interface WorkflowRepository {
 
   saveReviewJob(job: ReviewJob, executor?: Executor): Promise<void>;
   getReviewJob(id: string, executor?: Executor): Promise<ReviewJob | undefined>;
+  /** The job not done (open or claimed) that reviews this subject, if any. */
+  pendingReviewJobFor(
+    subject: ReviewSubject,
+    subjectId: string,
+    executor?: Executor,
+  ): Promise<ReviewJob | undefined>;
   /** Every job not done (open or claimed), at most `limit`, oldest first: the queue to rank. */
   pendingReviewJobs(limit: number, executor?: Executor): Promise<ReviewJob[]>;
   /**

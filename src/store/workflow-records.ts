@@ -225,6 +225,18 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         .executeTakeFirst();
       return row === undefined ? undefined : toReviewJob(row);
     },
+    async pendingReviewJobFor(subject, subjectId, executor = current(db)) {
+      // review_job_subject serves this: a subject has a handful of jobs at most.
+      const row = await executor
+        .selectFrom('review_job')
+        .selectAll()
+        .where('subject', '=', subject)
+        .where('subject_id', '=', subjectId)
+        .where('state', 'in', ['open', 'claimed'])
+        .orderBy('created_at')
+        .executeTakeFirst();
+      return row === undefined ? undefined : toReviewJob(row);
+    },
     async pendingReviewJobs(limit, executor = current(db)) {
       const rows = await executor
         .selectFrom('review_job')

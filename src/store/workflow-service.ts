@@ -385,29 +385,42 @@ export interface QueueEntry {
   readonly held: boolean;
 }
 
+/**
+ * The jobs with the risk their items have now: items analysed after their job was queued rank
+ * by their risk, not by the 0 they had then.
+ */
+async function withCurrentRisk(
+  store: ServiceStore,
+  jobs: readonly ReviewJob[],
+  executor?: Executor,
+): Promise<ReviewJob[]> {
+  const items = await store.items.getMany(
+    jobs.flatMap((job) => job.itemIds),
+    executor,
+  );
+  const risks = new Map(items.map((item) => [item.id, item.risk ?? 0]));
+  return jobs.map((job) => ({
+    ...job,
+    risk: Math.max(job.risk, ...job.itemIds.map((id) => risks.get(id) ?? 0)),
+  }));
+}
+
 /** The pending review jobs in review order at `now`, with the reasons for each place. */
 export async function rankedQueue(
   store: ServiceStore,
   now: string,
   executor?: Executor,
 ): Promise<QueueEntry[]> {
-  const jobs = await store.workflow.pendingReviewJobs(MAX_RANKED, executor);
-  const byId = new Map(jobs.map((job) => [job.id, job]));
-  // Items analysed after their job was queued rank by their risk now, not by the 0 they had.
-  const risks = new Map(
-    (
-      await store.items.getMany(
-        jobs.flatMap((job) => job.itemIds),
-        executor,
-      )
-    ).map((item) => [item.id, item.risk ?? 0]),
+  const jobs = await withCurrentRisk(
+    store,
+    await store.workflow.pendingReviewJobs(MAX_RANKED, executor),
+    executor,
   );
-  const riskOf = (job: ReviewJob) =>
-    Math.max(job.risk, ...job.itemIds.map((id) => risks.get(id) ?? 0));
+  const byId = new Map(jobs.map((job) => [job.id, job]));
   const ranked = rankQueue(
     jobs.map((job) => ({
       id: job.id,
-      risk: Math.min(1, Math.max(0, riskOf(job))),
+      risk: Math.min(1, Math.max(0, job.risk)),
       source: job.source,
       createdAt: job.createdAt,
       ...(job.deadline !== undefined && { deadline: job.deadline }),
@@ -415,8 +428,7 @@ export async function rankedQueue(
     now,
   );
   return ranked.map((entry) => {
-    const stored = byId.get(entry.id) as ReviewJob;
-    const job = { ...stored, risk: riskOf(stored) };
+    const job = byId.get(entry.id) as ReviewJob;
     return {
       job,
       rank: entry.rank,
@@ -430,9 +442,7 @@ export async function rankedQueue(
 /** A review job with the risk its items have now (as the queue ranks it). */
 export async function reviewJob(store: ServiceStore, id: string): Promise<ReviewJob | undefined> {
   const job = await store.workflow.getReviewJob(id);
-  if (job === undefined) return undefined;
-  const items = await store.items.getMany(job.itemIds);
-  return { ...job, risk: Math.max(job.risk, ...items.map((item) => item.risk ?? 0)) };
+  return job === undefined ? undefined : (await withCurrentRisk(store, [job]))[0];
 }
 
 /**
@@ -954,8 +964,7 @@ export async function decideAppealJob(
   return store.transaction(async (trx) => {
     const filed = await store.workflow.getAppeal(appealId, trx);
     if (filed === undefined) throw notFound('appeal', appealId);
-    const jobs = await store.workflow.pendingReviewJobs(MAX_RANKED, trx);
-    const pending = jobs.find((job) => job.subject === 'appeal' && job.subjectId === appealId);
+    const pending = await store.workflow.pendingReviewJobFor('appeal', appealId, trx);
     if (pending === undefined) {
       throw conflict(`Appeal ${appealId} has no review job waiting; it was decided already.`);
     }
