@@ -27,6 +27,7 @@ import {
   fromJson,
   pageLimit,
   pageOf,
+  recordById,
   storedTime,
   toJson,
 } from './service-common.js';
@@ -97,12 +98,7 @@ export function createCaseRepository(db: Db): CaseRepository {
         .execute();
     },
     async getCase(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('case_file')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<CaseFile>(row.json);
+      return recordById<CaseFile>(executor, 'case_file', id);
     },
     async lock(id, executor) {
       // An update that changes nothing still takes the row lock, and needs no FOR UPDATE

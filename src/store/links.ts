@@ -16,6 +16,7 @@ import {
   ownBytes,
   pageLimit,
   pageOf,
+  recordById,
   toJson,
 } from './service-common.js';
 
@@ -74,12 +75,7 @@ export function createLinkRepository(db: Db, dialect: SqlDialectName): LinkRepos
     },
 
     async getTemplate(id) {
-      const row = await current(db)
-        .selectFrom('template')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<Template>(row.json);
+      return recordById<Template>(current(db), 'template', id);
     },
 
     async listTemplates(page) {
@@ -105,12 +101,7 @@ export function createLinkRepository(db: Db, dialect: SqlDialectName): LinkRepos
     },
 
     async getNetwork(id) {
-      const row = await current(db)
-        .selectFrom('network')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<Network>(row.json);
+      return recordById<Network>(current(db), 'network', id);
     },
 
     async listNetworks(filter, page) {

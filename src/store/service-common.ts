@@ -4,9 +4,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { VigilError } from '../shared/errors.js';
-import type { Db } from './database.js';
+import type { Db, VigilDatabase } from './database.js';
 import type { SqlDialectName } from './migrations.js';
 import type { Executor, Page, PageRequest, ServiceStore } from './repositories.js';
 
@@ -266,4 +266,27 @@ export async function recordAudit(
     },
     trx,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records kept whole as JSON
+
+/** The tables that keep each record whole in a `json` column, keyed by `id`. */
+export type JsonRecordTable = {
+  [K in keyof VigilDatabase]: VigilDatabase[K] extends { id: string; json: string } ? K : never;
+}[keyof VigilDatabase];
+
+/** The record with this id in a JSON-record table, or undefined. */
+export async function recordById<T>(
+  executor: Executor,
+  table: JsonRecordTable,
+  id: string,
+): Promise<T | undefined> {
+  // Every table of the union has these two columns; Kysely cannot follow a union of tables.
+  const row = await (executor as unknown as Kysely<Record<string, { id: string; json: string }>>)
+    .selectFrom(table)
+    .select('json')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : fromJson<T>(row.json);
 }

@@ -28,6 +28,7 @@ import {
   inTransaction,
   pageLimit,
   pageOf,
+  recordById,
   storedTime,
   toJson,
 } from './service-common.js';
@@ -133,12 +134,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         .execute();
     },
     async getNotice(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('notice')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<StoredNotice>(row.json);
+      return recordById<StoredNotice>(executor, 'notice', id);
     },
     async getNotices(ids, executor = current(db)) {
       const out: StoredNotice[] = [];
@@ -178,12 +174,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         .execute();
     },
     async getOrder(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('authority_order')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<StoredOrder>(row.json);
+      return recordById<StoredOrder>(executor, 'authority_order', id);
     },
     listOrders(page) {
       return listPage('authority_order', 'received_at', page, (json) =>
@@ -313,12 +304,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         .execute();
     },
     async getDecision(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('decision')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<StoredDecision>(row.json);
+      return recordById<StoredDecision>(executor, 'decision', id);
     },
     listDecisions(page) {
       return listPage('decision', 'decided_at', page, (json) => fromJson<StoredDecision>(json));
@@ -356,12 +342,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         .execute();
     },
     async getAppeal(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('appeal')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<Appeal>(row.json);
+      return recordById<Appeal>(executor, 'appeal', id);
     },
     async appealsOf(decisionId, executor = current(db)) {
       const rows = await executor
@@ -398,12 +379,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         .execute();
     },
     async getReferral(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('referral')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<Referral>(row.json);
+      return recordById<Referral>(executor, 'referral', id);
     },
     listReferrals(page) {
       return listPage('referral', 'created_at', page, (json) => fromJson<Referral>(json));
@@ -434,12 +410,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
       });
     },
     async getHold(id, executor = current(db)) {
-      const row = await executor
-        .selectFrom('legal_hold')
-        .select('json')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row === undefined ? undefined : fromJson<StoredHold>(row.json);
+      return recordById<StoredHold>(executor, 'legal_hold', id);
     },
     listHolds(page) {
       return listPage('legal_hold', 'start', page, (json) => fromJson<StoredHold>(json));
