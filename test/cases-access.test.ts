@@ -4,6 +4,10 @@
  * of its own, so that one caller's change (a member removed, a task closed) cannot decide
  * another's answer.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server/app.js';
@@ -20,6 +24,7 @@ import { addPerson, grantVictimAccess, type PersonSettings } from '../src/store/
 import type { Account, Role, ServiceStore } from '../src/store/repositories.js';
 import { parseMasterKey } from '../src/store/sealed-records.js';
 import { openServiceStore } from '../src/store/service-store.js';
+import { openStoreVault, type Vault } from '../src/store/vault.js';
 import { addAccount } from './support/memory-store.js';
 
 /** The callers, by how they stand to the case under test. */
@@ -63,6 +68,10 @@ const POLICY: Readonly<Record<string, Readonly<Record<Caller, number>>>> = {
   'POST /v1/cases/:id/grants':                        row(201,   201,  403,    403,      404,      403,     404,      403,     403),
   'DELETE /v1/cases/:id/grants/:accountId':           row(204,   204,  403,    403,      404,      403,     404,      403,     403),
   'POST /v1/cases/:id/persons/:personId/shred':       row(200,   200,  403,    403,      404,      403,     404,      403,     403),
+  // Evidence: members read; members but observers capture and export (victims withheld).
+  'GET /v1/cases/:id/evidence':                       row(200,   200,  200,    200,      404,      403,     404,      200,     200),
+  'POST /v1/cases/:id/captures':                      row(202,   202,  202,    403,      404,      403,     404,      202,     202),
+  'POST /v1/cases/:id/exports':                       row(200,   200,  200,    403,      404,      403,     404,      200,     200),
 };
 
 function row(...statuses: number[]): Record<Caller, number> {
@@ -152,10 +161,23 @@ const REQUESTS: Readonly<
   'POST /v1/cases/:id/persons/:personId/shred': (f) => ({
     url: `/v1/cases/${f.caseId}/persons/${f.personId}/shred`,
   }),
+  'GET /v1/cases/:id/evidence': (f) => ({ url: `/v1/cases/${f.caseId}/evidence` }),
+  'POST /v1/cases/:id/captures': (f) => ({
+    url: `/v1/cases/${f.caseId}/captures`,
+    payload: { url: 'https://classifieds.example/ad/7' },
+  }),
+  'POST /v1/cases/:id/exports': (f) => ({
+    url: `/v1/cases/${f.caseId}/exports`,
+    payload: { recipient: 'Prosecutor' },
+  }),
 };
 
 let app: FastifyInstance;
 let store: ServiceStore;
+let vault: Vault;
+/** The data folder of the server and of the vault that seals each case's exhibit. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'vigil-cases-access-'));
+const EXHIBIT = join(DATA_DIR, 'exhibit.txt');
 const callers = new Map<Caller, { account: Account; key: string }>();
 const NOW = '2026-05-01T09:00:00.000Z';
 const MASTER_KEY = '5b7e0c3a9d1f2e4a6c8b0d2f4e6a8c0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c';
@@ -194,6 +216,7 @@ async function freshCase(): Promise<Fixture> {
     await grantVictimAccess(store, caseId, actor(caller).accountId, NOW, lead);
   }
   await addLink(store, caseId, { kind: 'evidence', targetId: 'ev-1' }, NOW, lead);
+  await vault.addEvidence({ file: EXHIBIT, caseId, purpose: 'Exhibit', actor: { id: lead.actor } });
   const task = await addTask(store, caseId, { title: 'Preserve' }, NOW, lead);
   return {
     caseId,
@@ -215,9 +238,19 @@ async function call(caller: Caller, method: string, url: string, payload?: unkno
 
 beforeAll(async () => {
   store = openServiceStore(await openDatabase({ path: ':memory:' }));
+  writeFileSync(EXHIBIT, 'Screenshot notes of the advertisement.\n');
+  vault = await openStoreVault({
+    db: store.db,
+    ledger: store.ledger as NonNullable<ServiceStore['ledger']>,
+    dataDir: DATA_DIR,
+    tool: { name: 'vigil', version: 'test' },
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+  });
   app = await buildServer({
     store,
-    config: loadConfig({ flags: { rateLimitMax: 100_000, victimMasterKey: MASTER_KEY } }),
+    config: loadConfig({
+      flags: { rateLimitMax: 100_000, victimMasterKey: MASTER_KEY, dataDir: DATA_DIR },
+    }),
   });
   await app.ready();
   for (const caller of CALLERS) {
@@ -268,5 +301,34 @@ describe('case access through the API', () => {
     expect(listed.json().items.map((file: { id: string }) => file.id)).not.toContain(caseId);
     const mine = await call('member', 'GET', '/v1/cases?limit=500');
     expect(mine.json().items.map((file: { id: string }) => file.id)).toContain(caseId);
+  });
+
+  it('puts victim data in a court package only for a lead with a grant who states why', async () => {
+    const { caseId } = await freshCase();
+    const url = `/v1/cases/${caseId}/exports`;
+    const withData = { victimData: { authorization: 'Court order 2026/77' } };
+    const victimNameIn = (body: Buffer) => body.includes('A Name');
+    // Without victimData nobody gets the data, the lead included.
+    const plain = await call('lead', 'POST', url, {});
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-type']).toBe('application/zip');
+    expect(victimNameIn(plain.rawPayload)).toBe(false);
+    // A granted investigator is no lead; the lead and an admin have no grant.
+    for (const caller of ['granted', 'lead', 'admin', 'observer'] as const) {
+      expect((await call(caller, 'POST', url, withData)).statusCode, caller).toBe(403);
+    }
+    expect((await call('outsider', 'POST', url, withData)).statusCode).toBe(404);
+    await grantVictimAccess(store, caseId, actor('lead').accountId, NOW, actor('lead'));
+    const full = await call('lead', 'POST', url, withData);
+    expect(full.statusCode).toBe(200);
+    // The zip deflates its entries: look for the name in the case report, inflated.
+    const { openBundle } = await import('../src/store/bundle-io.js');
+    const zip = join(DATA_DIR, `full-${caseId}.zip`);
+    writeFileSync(zip, full.rawPayload);
+    const bundle = await openBundle(zip);
+    const report = Buffer.from(await bundle.read('case-report.html', 10_000_000));
+    await bundle.close();
+    expect(victimNameIn(report)).toBe(true);
+    expect(report.toString('utf8')).toContain('Court order 2026/77');
   });
 });

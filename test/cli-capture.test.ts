@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CaptureOptions, capturePage, registerCaptureCommand } from '../src/cli/capture.js';
+import { registerCaptureCommand } from '../src/cli/capture.js';
+import { type CaptureOptions, capturePage } from '../src/jobs/page-capture.js';
 import {
   parseHttpBlock,
   parseWarc,
@@ -151,7 +152,10 @@ const localOnly = (url: URL): boolean => {
   return true;
 };
 
-const options = (over: Partial<CaptureOptions> = {}): CaptureOptions => ({
+/** Capture options with the data folder whose vault `capture` opens around the capture. */
+type TestOptions = Omit<CaptureOptions, 'vault'> & { readonly dataDir: string };
+
+const options = (over: Partial<TestOptions> = {}): TestOptions => ({
   url: `${base}/start`,
   caseId: 'CASE-9',
   purpose: 'Preserve the advertisement',
@@ -166,13 +170,17 @@ const options = (over: Partial<CaptureOptions> = {}): CaptureOptions => ({
   ...over,
 });
 
+const capture = (opts: TestOptions) =>
+  withVault(opts.dataDir, (vault) => capturePage({ ...opts, vault }), opts.version);
+
 async function withVault<T>(
   dataDir: string,
   run: (vault: Awaited<ReturnType<typeof openVault>>) => Promise<T>,
+  version = 'test',
 ) {
   const vault = await openVault({
     dataDir,
-    tool: { name: 'vigil', version: 'test' },
+    tool: { name: 'vigil', version },
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
   });
   try {
@@ -189,7 +197,7 @@ describe('vigil capture', () => {
   let result: Awaited<ReturnType<typeof capturePage>>;
 
   beforeAll(async () => {
-    result = await capturePage(options());
+    result = await capture(options());
   }, 60_000);
 
   it('blocks every request to a host other than 127.0.0.1', () => {
@@ -319,9 +327,9 @@ describe('vigil capture', () => {
 });
 
 describe('vigil capture refuses', () => {
-  const code = async (over: Partial<CaptureOptions>) => {
+  const code = async (over: Partial<TestOptions>) => {
     try {
-      await capturePage(options({ dataDir: join(dir, 'refused'), ...over }));
+      await capture(options({ dataDir: join(dir, 'refused'), ...over }));
     } catch (error) {
       if (isVigilError(error)) return [error.code, error.message] as const;
       throw error;

@@ -150,5 +150,6 @@ describe('cases from the command line', () => {
     expect(ok(['case', 'timeline', caseId, '--limit', '2'])).toMatch(
       new RegExp(`^at\\s+who\\s+action\\s+details\\n\\S+\\s+${LEAD}\\s+case\\.update`),
     );
-  });
+    // Some thirty command runs, each starting Node and opening the database.
+  }, 120_000);
 });

@@ -2,20 +2,34 @@
  * The web console end to end, as a newcomer meets it: `vigil start` on a fresh data folder (the
  * built binary, loopback only), then headless Chromium (Debian's, through playwright-core) signs
  * in with the printed one-time login, claims the top job of the queue with one key, previews and
- * sends a decision, opens a network, and downloads the transparency report. Screenshots of the
- * main screens are written to docs/screenshots/ (shown in the README).
+ * sends a decision, opens a network, and downloads the transparency report. An investigator then
+ * opens a case from the network, captures a page (served here, on loopback) into it, adds a
+ * victim with sealed personal data, and exports the court package, which is verified offline and
+ * searched for the victim's name. Screenshots of the main screens are written to
+ * docs/screenshots/ (shown in the README).
  *
  * Chromium is required: .ci/run installs it and names it in VIGIL_CHROMIUM. A missing browser
  * fails the test; it is never skipped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  chromium,
+  type Locator,
+  type Page,
+  request as playwrightRequest,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../src/cli/capture.js';
+import { CHROMIUM_ARGS } from '../src/jobs/page-capture.js';
+import { verifyBundle } from '../src/ledger/bundle.js';
+import { openBundle } from '../src/store/bundle-io.js';
 
 const require = createRequire(import.meta.url);
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
@@ -26,13 +40,60 @@ let server: ChildProcess | undefined;
 let browser: Browser | undefined;
 let url = '';
 let login = { email: '', password: '' };
+let pageServer: Server | undefined;
+let testPage = '';
+
+/** A fixed test value (not a placeholder of one repeated byte, which Vigil refuses). */
+const VICTIM_MASTER_KEY = createHash('sha256').update('vigil console e2e').digest('hex');
+/** The victim's name and identifier: they must never leave the sealed record by accident. */
+const VICTIM_NAME = 'Amaya Testcase-Quill';
+const VICTIM_IDENTIFIER = 'amaya.quill.e2e@example.org';
+
+/** A 1×1 PNG (opaque grey). */
+const PIXEL = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** A synthetic job advert with an image, on a loopback HTTP server: the page to capture. */
+async function startTestPage(): Promise<void> {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Hostess wanted abroad</title></head>
+<body><h1>Hostess wanted abroad</h1>
+<p>Good pay, travel and housing arranged. No experience needed. Message 555-0142.</p>
+<img src="/logo.png" alt="Agency logo" width="32" height="32"></body></html>`;
+  const server = createServer((req, res) => {
+    if (req.url === '/logo.png') {
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': PIXEL.length });
+      res.end(PIXEL);
+    } else if (req.url === '/' || req.url === '/job.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  pageServer = server;
+  testPage = `http://127.0.0.1:${(server.address() as AddressInfo).port}/job.html`;
+}
 
 async function startService(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-console-'));
   const child = spawn(
     process.execPath,
     [CLI, 'start', '--data-dir', dataDir, '--port', '0', '--demo-items', '1500'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        VIGIL_VICTIM_MASTER_KEY: VICTIM_MASTER_KEY,
+        // The page to capture is served on loopback, which captures refuse by default.
+        VIGIL_CAPTURE_ALLOW_PRIVATE_NETWORKS: 'true',
+        VIGIL_CHROMIUM: CHROMIUM,
+      },
+    },
   );
   server = child;
   let output = '';
@@ -115,9 +176,14 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 }
 
 /** Saves a screenshot of the screen and checks it for accessibility problems. */
-async function shot(page: Page, name: string, problems: string[]): Promise<void> {
+async function shot(
+  page: Page,
+  name: string,
+  problems: string[],
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), ...options });
   for (const problem of await accessibilityProblems(page)) problems.push(`${name}: ${problem}`);
 }
 
@@ -127,6 +193,7 @@ beforeAll(async () => {
       `No Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set VIGIL_CHROMIUM.`,
     );
   }
+  await startTestPage();
   await startService();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -142,6 +209,7 @@ afterAll(async () => {
     server.kill('SIGTERM');
     await exited;
   }
+  await new Promise((resolve) => pageServer?.close(resolve) ?? resolve(undefined));
 });
 
 describe('the web console', () => {
@@ -153,12 +221,16 @@ describe('the web console', () => {
     const page = await context.newPage();
     const failures: string[] = [];
     let signedIn = false;
+    /** While set, the browser's log of a 403 or 410 is expected (victim data refused or destroyed). */
+    let refusalExpected = false;
     const a11y: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
     page.on('console', (message) => {
       // Before signing in, the console asks who is signed in and gets 401: expected, and the
       // browser logs every refused request.
-      const expected = message.text().includes('status of 401') && !signedIn;
+      const expected =
+        (message.text().includes('status of 401') && !signedIn) ||
+        (/status of (403|410)/.test(message.text()) && refusalExpected);
       if (message.type() === 'error' && !expected) failures.push(message.text());
     });
 
@@ -261,8 +333,164 @@ describe('the web console', () => {
     await page.waitForLoadState('networkidle');
     await shot(page, 'case', a11y);
 
+    // A case opened from the network page itself: linked to the network, marked TLP:AMBER.
+    await page.goto(`${url}/console/#/networks/${encodeURIComponent(networkId)}`);
+    await visible(page.getByRole('heading', { name: 'Network', exact: true }));
+    await page.getByRole('button', { name: 'Open a case' }).click();
+    await expect(page.getByLabel('Case title').inputValue()).resolves.toMatch(/^Network \S+$/);
+    await expect(page.getByLabel('Marking (TLP)').inputValue()).resolves.toBe('amber');
+    await page.getByLabel('Case title').fill('Hostess adverts network');
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    await visible(page.getByRole('heading', { name: 'Hostess adverts network' }));
+    const caseId = decodeURIComponent(page.url().split('#/cases/')[1] ?? '');
+    expect(caseId).toMatch(/^case_/);
+    await visible(page.locator(`a[href="#/networks/${encodeURIComponent(networkId)}"]`));
+
+    // Capture the loopback page; the worker seals it and the panel polls until its files show.
+    const evidence = page.getByRole('region', { name: 'Evidence', exact: true });
+    await evidence.getByRole('button', { name: 'Capture a page' }).click();
+    await page.getByLabel('Page address (URL)').fill(testPage);
+    await evidence.getByLabel('Purpose').fill('Preserve the advert');
+    await evidence.getByRole('button', { name: 'Capture', exact: true }).click();
+    await visible(evidence.getByText(testPage));
+    await evidence
+      .locator('.cs-capture')
+      .getByText('Done', { exact: true })
+      .waitFor({ state: 'visible', timeout: 90_000 });
+    await visible(evidence.locator('table.cs-evidence tbody tr'));
+    const files = await evidence.locator('table.cs-evidence tbody tr').count();
+    expect(files).toBeGreaterThanOrEqual(3);
+    await visible(evidence.getByRole('cell', { name: /\.warc$/ }));
+
+    // A victim under an alias, with a name and a referral sealed in the personal data.
+    const persons = page.getByRole('region', { name: 'Persons', exact: true });
+    await persons.getByRole('button', { name: 'Add person' }).click();
+    await persons.getByLabel('Victim', { exact: true }).check();
+    await persons.getByLabel('Label').fill('Wren-7');
+    await persons.getByLabel('Identifiers').fill(VICTIM_IDENTIFIER);
+    await persons.getByRole('button', { name: /Personal data \(sealed\)/ }).click();
+    await persons.getByLabel('Names').fill(VICTIM_NAME);
+    await persons.getByLabel('Contact', { exact: true }).fill('+44 7700 900461');
+    await persons.getByLabel('Nationality').fill('PH');
+    await persons.getByLabel('Referral to').selectOption('shelter');
+    await persons.getByLabel('Service or organisation').fill('City shelter');
+    await persons.getByLabel('The victim consents to this referral (required)').check();
+    for (const problem of await accessibilityProblems(page)) a11y.push(`add victim: ${problem}`);
+    await persons.getByRole('button', { name: 'Add victim' }).click();
+    await visible(persons.getByText('Personal data sealed'));
+    await visible(persons.getByRole('link', { name: VICTIM_IDENTIFIER }));
+
+    // The lead has no grant yet: the console says who may grant it.
+    refusalExpected = true;
+    await persons.getByRole('button', { name: 'Show personal data of Wren-7' }).click();
+    await visible(persons.getByText('You have no access to this victim’s personal data.'));
+    refusalExpected = false;
+    const access = page.getByRole('region', { name: 'Victim data access' });
+    await access.getByRole('button', { name: 'Grant access' }).click();
+    await visible(access.getByRole('button', { name: /^Withdraw victim data access/ }));
+    await persons.getByRole('button', { name: 'Show personal data of Wren-7' }).click();
+    await visible(persons.getByText(VICTIM_NAME));
+    await visible(persons.getByText(/Opening this record was recorded in the chain of custody/));
+    // Opened personal data stays out of the address, the storage and the title.
+    const kept = await page.evaluate<string>(
+      'JSON.stringify([location.href, document.title, { ...localStorage }, { ...sessionStorage }])',
+    );
+    expect(kept).not.toContain(VICTIM_NAME);
+    await persons.getByRole('button', { name: 'Hide personal data' }).click();
+    await expect(persons.getByText(VICTIM_NAME).count()).resolves.toBe(0);
+
+    // Destroying personal data asks first (a modal dialog); cancelled here.
+    await persons.getByRole('button', { name: 'Destroy personal data of Wren-7' }).click();
+    const dialog = page.getByRole('dialog');
+    await visible(dialog.getByRole('heading', { name: /Destroy the personal data of Wren-7/ }));
+    for (const problem of await accessibilityProblems(page))
+      a11y.push(`destroy dialog: ${problem}`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog.count()).resolves.toBe(0);
+
+    // For anyone who is not a member the case does not exist.
+    const created = await context.request.post(`${url}/v1/accounts`, {
+      data: {
+        name: 'Other Investigator',
+        email: 'other.investigator@example.org',
+        roles: ['investigator'],
+        password: 'another long enough password',
+      },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const outsider = await playwrightRequest.newContext({ baseURL: url });
+    const signIn = await outsider.post('/v1/session', {
+      data: { email: 'other.investigator@example.org', password: 'another long enough password' },
+    });
+    expect(signIn.status(), await signIn.text()).toBe(200);
+    for (const path of [`/v1/cases/${caseId}`, `/v1/cases/${caseId}/persons`]) {
+      const refused = await outsider.get(path);
+      expect(refused.status(), path).toBe(404);
+      expect(await refused.text()).not.toContain(VICTIM_IDENTIFIER);
+    }
+    await outsider.dispose();
+
+    // The case screen with its persons and evidence, checked for accessibility.
+    await page.getByRole('heading', { name: 'Hostess adverts network' }).scrollIntoViewIfNeeded();
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'case-evidence', a11y, { fullPage: true });
+
+    // The court package: downloaded, verified offline, its report listing every exhibit, and
+    // the victim's name and identifier in none of its files.
+    const court = page.getByRole('region', { name: 'Court package' });
+    await court.getByLabel('Purpose').fill('Prosecution of the network');
+    await court.getByLabel('Recipient').fill('Public prosecutor');
+    await court.getByLabel('Legal basis').fill('Court order 12/2026');
+    const [zip] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      court.getByRole('button', { name: 'Export court package' }).click(),
+    ]);
+    expect(zip.suggestedFilename()).toBe(`court-package-${caseId}.zip`);
+    await visible(court.getByText(/The export is recorded in the chain of custody/));
+    const bundle = await openBundle((await zip.path()) as string);
+    try {
+      const verified = await verifyBundle(bundle);
+      const sealed = (await (
+        await context.request.get(`${url}/v1/cases/${caseId}/evidence`)
+      ).json()) as { items: { sha256: string; name: string }[] };
+      expect(sealed.items.length).toBe(files);
+      const inBundle = new Set(verified.evidence.map((exhibit) => exhibit.sha256));
+      for (const exhibit of sealed.items)
+        expect(inBundle.has(exhibit.sha256), exhibit.name).toBe(true);
+      const entries = await bundle.list();
+      const reportPath = entries.find((path) => path.endsWith('case-report.html'));
+      expect(reportPath).toBeDefined();
+      const report = Buffer.from(await bundle.read(reportPath as string, 50_000_000)).toString(
+        'utf8',
+      );
+      for (const exhibit of sealed.items) {
+        expect(report, exhibit.name).toContain(exhibit.sha256);
+      }
+      expect(report).toContain('Victim 1');
+      for (const path of entries) {
+        const bytes = Buffer.from(await bundle.read(path, 200_000_000));
+        for (const secret of [VICTIM_NAME, VICTIM_IDENTIFIER, 'Wren-7', 'City shelter']) {
+          expect(bytes.includes(secret), `${secret} in ${path}`).toBe(false);
+        }
+      }
+    } finally {
+      await bundle.close();
+    }
+
+    // Destroying the personal data, confirmed: opening it then says it was destroyed.
+    await persons.getByRole('button', { name: 'Destroy personal data of Wren-7' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Destroy for good' }).click();
+    await visible(persons.getByText('Personal data destroyed'));
+    await expect(
+      persons.getByRole('button', { name: 'Destroy personal data of Wren-7' }).count(),
+    ).resolves.toBe(0);
+    refusalExpected = true;
+    await persons.getByRole('button', { name: 'Show personal data of Wren-7' }).click();
+    await visible(persons.getByText('This victim’s personal data was destroyed.'));
+    refusalExpected = false;
+
     expect(failures).toEqual([]);
     expect(a11y).toEqual([]);
     await context.close();
-  }, 180_000);
+  }, 420_000);
 });

@@ -18,6 +18,7 @@ import {
   createCase,
   getCase,
   listCases,
+  MAX_OPENING_LINKS,
   removeLink,
   removeMember,
   timeline,
@@ -45,7 +46,7 @@ const MAX_ID = 256;
 const MAX_LINK_NOTE = 2000;
 const MAX_NOTE = 20_000;
 
-interface Context {
+export interface Context {
   readonly store: ServiceStore;
   readonly who: CaseActor;
   /** The command's one instant: every record it writes carries the same time. */
@@ -56,7 +57,7 @@ interface Context {
  * Opens the configured store, resolves `--as`, runs `work`, and closes the database even when
  * `work` throws.
  */
-async function withCase<T>(
+export async function withCase<T>(
   flags: CaseFlags,
   io: ServiceIo,
   work: (context: Context) => Promise<T>,
@@ -102,7 +103,7 @@ const marking = (tlp: Tlp): string => `TLP:${tlp.toUpperCase()}`;
 const summary = (file: CaseFile): string =>
   `"${file.title}" (${file.status}, ${marking(file.tlp)})`;
 
-function checkId(value: string, what: string): string {
+export function checkId(value: string, what: string): string {
   if (value.length === 0 || value.length > MAX_ID) {
     throw new VigilError('CLI_USAGE', `The ${what} must be 1 to ${MAX_ID} characters.`);
   }
@@ -166,16 +167,31 @@ async function showDetail(store: ServiceStore, detail: CaseDetail): Promise<stri
 // ---- The case itself ----------------------------------------------------------------------
 
 export async function caseCreate(
-  flags: CaseFlags & { title: string; tlp: Tlp },
+  flags: CaseFlags & { title: string; tlp: Tlp; network?: string[]; item?: string[] },
   io: ServiceIo,
 ): Promise<void> {
+  const links = [
+    ...(flags.network ?? []).map((id) => ({
+      kind: 'network' as const,
+      targetId: checkId(id, 'network id'),
+    })),
+    ...(flags.item ?? []).map((id) => ({
+      kind: 'item' as const,
+      targetId: checkId(id, 'item id'),
+    })),
+  ];
+  if (links.length > MAX_OPENING_LINKS) {
+    throw new VigilError('CLI_USAGE', `A case opens with at most ${MAX_OPENING_LINKS} links.`);
+  }
   await withCase(flags, io, async ({ store, who, now }) => {
-    const opened = await createCase(store, { title: flags.title, tlp: flags.tlp }, now, who);
+    const opened = await createCase(store, { title: flags.title, tlp: flags.tlp, links }, now, who);
     if (flags.json === true) {
       io.stdout.write(json(opened));
       return;
     }
-    io.stdout.write(`Opened case ${opened.case.id}: ${summary(opened.case)}; you are its lead.\n`);
+    io.stdout.write(
+      `Opened case ${opened.case.id}: ${summary(opened.case)}; you are its lead.${links.length > 0 ? ` Linked: ${links.map((l) => `${l.kind} ${l.targetId}`).join(', ')}.` : ''}\n`,
+    );
   });
 }
 

@@ -14,13 +14,17 @@ import {
   type CaseLinkKind,
   type CaseRole,
   type CaseStatus,
+  PERSON_KINDS,
+  type PersonKind,
   TLP_LEVELS,
   type Tlp,
 } from '../store/repositories.js';
+import type { PersonIo } from './case-persons-run.js';
 import type { CaseFlags } from './case-run.js';
-import type { ServiceIo } from './service-run.js';
 
 const running = () => import('./case-run.js');
+const persons = () => import('./case-persons-run.js');
+const evidence = () => import('./case-evidence-run.js');
 
 /**
  * The service options of the workflow commands (workflow.ts), and `--as`: every case command
@@ -51,7 +55,8 @@ const tlpOption = (description: string) =>
 const kindArgument = () =>
   new Argument('<kind>', 'item, network, template or evidence').choices(CASE_LINK_KINDS);
 
-export function registerCaseCommands(program: Command, io: ServiceIo): void {
+/** `--as` and the service options, plus the case id argument. */
+export function registerCaseCommands(program: Command, io: PersonIo): void {
   const kase = program
     .command('case')
     .description(
@@ -63,9 +68,12 @@ export function registerCaseCommands(program: Command, io: ServiceIo): void {
       .command('create')
       .description('Open a case; you become its lead. Prints the case id and a summary.')
       .requiredOption('--title <title>', 'the case title (1 to 200 characters)')
-      .addOption(tlpOption('Traffic Light Protocol marking').default('amber')),
-  ).action(async (flags: CaseFlags & { title: string; tlp: Tlp }) =>
-    (await running()).caseCreate(flags, io),
+      .addOption(tlpOption('Traffic Light Protocol marking').default('amber'))
+      .option('--network <id...>', 'open it from these networks: they are linked at once')
+      .option('--item <id...>', 'open it from these items (their Vigil ids): linked at once'),
+  ).action(
+    async (flags: CaseFlags & { title: string; tlp: Tlp; network?: string[]; item?: string[] }) =>
+      (await running()).caseCreate(flags, io),
   );
 
   acting(
@@ -190,6 +198,149 @@ export function registerCaseCommands(program: Command, io: ServiceIo): void {
       .argument('<taskId>', 'the task id'),
   ).action(async (id: string, taskId: string, flags: CaseFlags) =>
     (await running()).caseTaskDone(id, taskId, flags, io),
+  );
+
+  const person = kase
+    .command('person')
+    .description('The suspects and victims of a case; victims’ personal data is sealed.');
+  acting(
+    person
+      .command('add')
+      .description('Add a suspect or victim (members other than observers).')
+      .argument('<id>', 'the case id')
+      .addOption(
+        new Option('--kind <kind>', 'suspect or victim')
+          .choices(PERSON_KINDS)
+          .makeOptionMandatory(),
+      )
+      .requiredOption(
+        '--label <label>',
+        'an alias or label, never a real name (1 to 200 characters)',
+      )
+      .option('--identifier <value...>', 'identifiers seen online: phone numbers, handles, e-mails')
+      .option('--item <id...>', 'items (their Vigil ids) the person appears in')
+      .option(
+        '--victim-data <file>',
+        'a victim’s personal data as a JSON file ("-" reads stdin), sealed with the master key; never on the command line',
+      ),
+  ).action(
+    async (
+      id: string,
+      flags: CaseFlags & {
+        kind: PersonKind;
+        label: string;
+        identifier?: string[];
+        item?: string[];
+        victimData?: string;
+      },
+    ) => (await persons()).personAdd(id, flags, io),
+  );
+  acting(
+    person
+      .command('list')
+      .description('The persons of a case, public fields only (members).')
+      .argument('<id>', 'the case id'),
+  ).action(async (id: string, flags: CaseFlags) => (await persons()).personList(id, flags, io));
+  acting(
+    person
+      .command('open')
+      .description(
+        'Print a victim’s personal data (members granted it); the opening is a custody event.',
+      )
+      .argument('<id>', 'the case id')
+      .argument('<personId>', 'the person id'),
+  ).action(async (id: string, personId: string, flags: CaseFlags) =>
+    (await persons()).personOpen(id, personId, flags, io),
+  );
+  acting(
+    person
+      .command('shred')
+      .description('Destroy a victim’s personal data for good (leads): its key is destroyed.')
+      .argument('<id>', 'the case id')
+      .argument('<personId>', 'the person id')
+      .option('--yes', 'confirm: this cannot be undone', false),
+  ).action(async (id: string, personId: string, flags: CaseFlags & { yes?: boolean }) =>
+    (await persons()).personShred(id, personId, flags, io),
+  );
+  acting(
+    kase
+      .command('grant')
+      .description('Let a member open the case’s victim data (leads); each opening is recorded.')
+      .argument('<id>', 'the case id')
+      .argument('<email>', 'the member’s account email'),
+  ).action(async (id: string, email: string, flags: CaseFlags) =>
+    (await persons()).grant(id, email, false, flags, io),
+  );
+  acting(
+    kase
+      .command('revoke')
+      .description('Withdraw a member’s grant to open victim data (leads).')
+      .argument('<id>', 'the case id')
+      .argument('<email>', 'the member’s account email'),
+  ).action(async (id: string, email: string, flags: CaseFlags) =>
+    (await persons()).grant(id, email, true, flags, io),
+  );
+
+  acting(
+    kase
+      .command('evidence')
+      .description('The evidence sealed in a case and its capture requests (members).')
+      .argument('<id>', 'the case id'),
+  ).action(async (id: string, flags: CaseFlags) =>
+    (await evidence()).caseEvidenceList(id, flags, io),
+  );
+  acting(
+    kase
+      .command('capture')
+      .description(
+        'Capture a web page into a case now (members other than observers): WARC, screenshot, HTML, headers, image metadata.',
+      )
+      .argument('<id>', 'the case id')
+      .argument('<url>', 'the http or https address')
+      .option('--purpose <text>', 'why it is captured')
+      .option('--legal-basis <text>', 'authority for the capture (warrant, order, policy)')
+      .option('--timeout-ms <n>', 'how long the page may take to load', integer(1000, 600_000)),
+  ).action(
+    async (
+      id: string,
+      url: string,
+      flags: CaseFlags & { purpose?: string; legalBasis?: string; timeoutMs?: number },
+    ) => (await evidence()).caseCapture(id, url, flags, io),
+  );
+  acting(
+    kase
+      .command('export')
+      .description(
+        'Write the court package: a verifiable evidence bundle with a printable case report (members other than observers). Victims appear by number only unless --include-victim-data.',
+      )
+      .argument('<id>', 'the case id')
+      .requiredOption('--out <dir>', 'the folder to create (or zip file with --zip)')
+      .option('--zip', 'write one zip file', false)
+      .option('--purpose <text>', 'why it is exported', 'Court package')
+      .option('--recipient <text>', 'who receives it, e.g. "Prosecutor, Unit 5"')
+      .option('--legal-basis <text>', 'the authority for the disclosure')
+      .option(
+        '--include-victim-data',
+        'include victims’ personal data (leads with a grant; needs --authorization)',
+        false,
+      )
+      .option(
+        '--authorization <text>',
+        'what authorizes disclosing victim data (court order, consent)',
+      ),
+  ).action(
+    async (
+      id: string,
+      flags: CaseFlags & {
+        out: string;
+        zip?: boolean;
+        purpose?: string;
+        recipient?: string;
+        legalBasis?: string;
+        includeVictimData?: boolean;
+        authorization?: string;
+      },
+    ) => (await evidence()).caseExport(id, flags, io),
   );
 
   acting(

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isVigilError, VigilError } from '../shared/errors.js';
+import { VIGIL_VERSION as VERSION } from '../shared/version.js';
 import { registerCaptureCommand } from './capture.js';
 import { registerCaseCommands } from './case.js';
 import { registerEvidenceCommands } from './evidence.js';
@@ -18,8 +19,6 @@ import { registerWorkflowCommands } from './workflow.js';
 // Each command loads what it needs when it runs: the analysis engine and the database layer
 // each take a few hundred milliseconds to load, which no other command should pay.
 const scanning = () => import('./scan.js');
-
-const VERSION = '0.1.0';
 
 const io: ScanIo = {
   stdin: process.stdin,
@@ -320,6 +319,7 @@ export function buildProgram(): Command {
   });
   // The service and workflow commands share the process's streams, environment and clock.
   const serviceIo = {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -16,18 +16,22 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../analyze/analyze.js';
 import type { Item } from '../analyze/types.js';
 import { type CorpusRecord, generateCorpus } from '../corpus/index.js';
-import { runWorker, serviceHandlers } from '../jobs/index.js';
+import { runWorker, scheduleRetention, serviceHandlers } from '../jobs/index.js';
 import { buildServer } from '../server/app.js';
 import { generateApiKey, hashPassword } from '../server/auth.js';
 import {
   deliveryTargets,
   loadConfig,
+  retentionSettings,
   type ServiceConfig,
   workflowSettings,
 } from '../server/config.js';
 import { VigilError } from '../shared/errors.js';
+import { VIGIL_VERSION } from '../shared/version.js';
+import { createFsBlobStore } from '../store/blobs.js';
 import { openDatabase } from '../store/database.js';
 import { type IngestResult, ROLES, type Role, type ServiceStore } from '../store/repositories.js';
+import { type RetentionPlan, runRetention } from '../store/retention.js';
 import { ingestBatch, openServiceStore } from '../store/service-store.js';
 import { receiveNotice } from '../store/workflow-service.js';
 import {
@@ -112,13 +116,25 @@ export async function worker(
   const quit = (): void => stop.abort();
   process.once('SIGTERM', quit);
   process.once('SIGINT', quit);
+  // Retention: a run now (unless one waits), then one per interval (jobs/retention-job.ts).
+  const retention = retentionSettings(config);
   try {
+    if (retention !== undefined) await scheduleRetention(store, io.now().toISOString());
     await runWorker({
       store,
       handlers: serviceHandlers({
         store,
         engine,
         workflow: { settings: workflowSettings(config), targets: deliveryTargets(config) },
+        ...(retention !== undefined && {
+          retention: { ...retention, blobs: createFsBlobStore(join(config.dataDir, 'evidence')) },
+        }),
+        capture: {
+          dataDir: config.dataDir,
+          chromium: config.chromium,
+          version: VIGIL_VERSION,
+          allowPrivateNetworks: config.captureAllowPrivateNetworks,
+        },
       }),
       worker: flags.id ?? `${hostname()}:${process.pid}`,
       batch: Number(flags.batch),
@@ -455,4 +471,88 @@ async function serve(
   for (const child of children) child.kill('SIGTERM');
   await app.close();
   await store.db.destroy();
+}
+
+// ---------------------------------------------------------------------------------------------
+// vigil retention run
+
+/** How many ids of each kind a dry run lists (the counts cover everything). */
+const RETENTION_LISTED = 200;
+
+export async function retentionRun(
+  flags: ServiceFlags & {
+    dryRun?: boolean;
+    itemsDays?: string;
+    victimDataDays?: string;
+    evidenceDays?: string;
+  },
+  io: ServiceIo,
+): Promise<void> {
+  const config = loadConfig({
+    flags: {
+      dataDir: flags.dataDir,
+      logLevel: flags.logLevel,
+      retentionItemsDays: flags.itemsDays,
+      retentionVictimDataDays: flags.victimDataDays,
+      retentionEvidenceDays: flags.evidenceDays,
+    },
+    env: io.env,
+    ...(flags.config !== undefined && { file: flags.config }),
+  });
+  const retention = retentionSettings(config);
+  if (retention === undefined) {
+    throw new VigilError(
+      'CLI_USAGE',
+      'No retention period is configured: set retentionItemsDays, retentionVictimDataDays or retentionEvidenceDays (VIGIL_RETENTION_ITEMS_DAYS, …), or pass --items-days, --victim-data-days or --evidence-days.',
+    );
+  }
+  const { policy } = retention;
+  const dryRun = flags.dryRun === true;
+  const now = io.now().toISOString();
+  const lines: string[] = [];
+  const listed = { items: 0, victims: 0, evidence: 0 };
+  const list = (kind: keyof typeof listed, line: string) => {
+    if (listed[kind]++ < RETENTION_LISTED) lines.push(line);
+  };
+  const onPlan = (plan: RetentionPlan) => {
+    if (!dryRun) return;
+    for (const id of plan.items.delete) list('items', `  delete item ${id}`);
+    for (const kept of plan.items.held) list('items', `  keep   item ${heldBy(kept)}`);
+    for (const id of plan.items.inCase) list('items', `  keep   item ${id} (linked to a case)`);
+    for (const victim of plan.victimData.shred) {
+      list('victims', `  shred  victim data ${victim.personId} (case ${victim.caseId})`);
+    }
+    for (const kept of plan.victimData.held) {
+      list('victims', `  keep   victim data ${heldBy(kept)} (case ${kept.caseId})`);
+    }
+    for (const id of plan.evidence.dispose) list('evidence', `  dispose evidence ${id}`);
+    for (const kept of plan.evidence.held) list('evidence', `  keep    evidence ${heldBy(kept)}`);
+  };
+  const heldBy = (kept: { id: string; holds: readonly string[] }) =>
+    `${kept.id} (held by ${kept.holds.join(', ')})`;
+  const store = await openStore(config);
+  try {
+    const summary = await runRetention(store, {
+      policy,
+      now,
+      dryRun,
+      onPlan,
+      ...(!dryRun && { blobs: createFsBlobStore(join(config.dataDir, 'evidence')) }),
+    });
+    const days = (value: number | undefined) => (value === undefined ? 'kept' : `${value} days`);
+    io.stdout.write(
+      `${dryRun ? 'Retention dry run (nothing deleted)' : 'Retention run'} at ${now}: items ${days(policy.items)} after receipt, victim data ${days(policy.victimData)} and evidence ${days(policy.evidence)} after their case closed.\n`,
+    );
+    for (const line of lines) io.stdout.write(`${line}\n`);
+    const more = Object.values(listed).some((count) => count > RETENTION_LISTED);
+    if (more) io.stdout.write(`  … (the first ${RETENTION_LISTED} of each kind are listed)\n`);
+    const verb = dryRun ? 'would be ' : '';
+    io.stdout.write(
+      `Items: ${summary.items.deleted} ${verb}deleted, ${summary.items.held} kept by holds.\n` +
+        `Victim data: ${summary.victimData.shredded} ${verb}shredded, ${summary.victimData.held} kept by holds.\n` +
+        `Evidence: ${summary.evidence.disposed} ${verb}disposed${dryRun ? '' : ` (${summary.evidence.blobsDeleted} files removed)`}, ${summary.evidence.held} kept by holds.\n`,
+    );
+  } finally {
+    await store.db.destroy();
+  }
 }

@@ -89,4 +89,28 @@ export function registerServiceCommands(program: Command, io: ServiceIo): void {
   ).action(async (flags: ServiceFlags & { email: string; name: string }) =>
     (await running()).apikeyCreate(flags, io),
   );
+
+  const retention = program
+    .command('retention')
+    .description('Retention: delete what has outlived its retention period.');
+  withServiceFlags(
+    retention
+      .command('run')
+      .description(
+        'Run retention once: delete expired items, shred victim data and dispose of evidence of cases closed longer than their periods, unless a legal hold or a case keeps them; each deletion leaves a custody event.',
+      )
+      .option('--dry-run', 'print what would be deleted and what holds keep; delete nothing')
+      .option('--items-days <n>', 'keep items this many days (default: the configuration)')
+      .option('--victim-data-days <n>', 'keep victim data this many days after the case closed')
+      .option('--evidence-days <n>', 'keep evidence this many days after its cases closed'),
+  ).action(
+    async (
+      flags: ServiceFlags & {
+        dryRun?: boolean;
+        itemsDays?: string;
+        victimDataDays?: string;
+        evidenceDays?: string;
+      },
+    ) => (await running()).retentionRun(flags, io),
+  );
 }

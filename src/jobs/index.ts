@@ -8,7 +8,13 @@ import type { NetworkOptions } from '../analyze/networks.js';
 import type { ServiceStore } from '../store/repositories.js';
 import type { WorkflowSettings } from '../store/workflow-service.js';
 import { ANALYZE_JOB, createAnalyzeHandler } from './analyze-job.js';
+import { CAPTURE_JOB, type CaptureJobOptions, createCaptureHandler } from './capture-job.js';
 import { createLinkHandler, LINK_JOB } from './link-job.js';
+import {
+  createRetentionHandler,
+  RETENTION_JOB,
+  type RetentionHandlerOptions,
+} from './retention-job.js';
 import type { JobHandler } from './runtime.js';
 import { type DeliveryTargets, deliveryHandlers } from './workflow-jobs.js';
 
@@ -20,6 +26,7 @@ export {
   createAnalyzeHandler,
   MAX_ANALYZE_ITEMS,
 } from './analyze-job.js';
+export { CAPTURE_JOB, type CaptureJobOptions, createCaptureHandler } from './capture-job.js';
 export {
   createLinkHandler,
   LINK_DELAY_MS,
@@ -29,6 +36,14 @@ export {
   type LinkRunSummary,
   linkAll,
 } from './link-job.js';
+export {
+  createRetentionHandler,
+  DEFAULT_RETENTION_INTERVAL_MS,
+  RETENTION_JOB,
+  RETENTION_JOB_KEY,
+  type RetentionHandlerOptions,
+  scheduleRetention,
+} from './retention-job.js';
 export {
   DEFAULT_BATCH,
   DEFAULT_LEASE_MS,
@@ -53,10 +68,20 @@ export function serviceHandlers(options: {
   readonly networks?: NetworkOptions;
   /** Notice and action: where deliveries go (none configured: their jobs fail, nothing is sent). */
   readonly workflow?: { readonly settings: WorkflowSettings; readonly targets: DeliveryTargets };
+  /** Online captures for cases: the browser and the data folder (none: capture jobs wait). */
+  readonly capture?: Omit<CaptureJobOptions, 'store'>;
+  /** Retention (store/retention.ts): the policy, the interval and the evidence store. */
+  readonly retention?: Omit<RetentionHandlerOptions, 'store'>;
 }): Readonly<Record<string, JobHandler>> {
   const { store, engine } = options;
   return Object.freeze({
     ...(options.workflow !== undefined && deliveryHandlers({ store, ...options.workflow })),
+    ...(options.capture !== undefined && {
+      [CAPTURE_JOB]: createCaptureHandler({ store, ...options.capture }),
+    }),
+    ...(options.retention !== undefined && {
+      [RETENTION_JOB]: createRetentionHandler({ store, ...options.retention }),
+    }),
     [ANALYZE_JOB]: createAnalyzeHandler({ store, engine }),
     [LINK_JOB]: createLinkHandler({
       store,

@@ -82,7 +82,15 @@ export interface BundleInput {
   readonly events: readonly BundleEvent[];
   /** Leaf index of the `exported` event that lists exactly `evidence`. */
   readonly exportEvent: bigint;
+  /**
+   * Further documents sealed with the bundle (e.g. a case report), listed in the manifest's
+   * `files` so that verification covers them. Their paths must not clash with the bundle's own.
+   */
+  readonly documents?: readonly { readonly path: string; readonly bytes: Uint8Array }[];
 }
+
+/** How many documents a bundle may carry beside its own files (the manifest lists at most 16). */
+export const MAX_BUNDLE_DOCUMENTS = 8;
 
 export interface PlannedBundle {
   /** Files to write as they are. */
@@ -209,12 +217,32 @@ export function planBundle(input: BundleInput): PlannedBundle {
       generatedAt: exported ?? events.at(-1)?.event.time ?? '1970-01-01T00:00:00Z',
     }),
   );
-  const listed = [
+  const listed: { readonly path: string; readonly bytes: Uint8Array }[] = [
     { path: BUNDLE_FILES.checkpoint, bytes: checkpoint },
     { path: BUNDLE_FILES.keys, bytes: keys },
     { path: BUNDLE_FILES.report, bytes: report },
     { path: BUNDLE_FILES.provenance, bytes: provenance },
   ];
+  const reserved = new Set<string>([...Object.values(BUNDLE_FILES), ...listed.map((f) => f.path)]);
+  const documents = input.documents ?? [];
+  if (documents.length > MAX_BUNDLE_DOCUMENTS) {
+    throw new VigilError(
+      'BUNDLE_MANIFEST_INVALID',
+      `A bundle carries at most ${MAX_BUNDLE_DOCUMENTS} documents beside its own files.`,
+    );
+  }
+  for (const document of documents) {
+    checkPath(document.path);
+    if (reserved.has(document.path) || document.path.startsWith('evidence/')) {
+      throw new VigilError(
+        'BUNDLE_MANIFEST_INVALID',
+        `${document.path} is a name the bundle format keeps for itself or already used.`,
+        { details: { path: document.path } },
+      );
+    }
+    reserved.add(document.path);
+    listed.push(document);
+  }
 
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,

@@ -52,7 +52,7 @@ export function renderCustodyReport(data: CustodyReportData): string {
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>Chain of custody — case ${esc(data.caseId)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${REPORT_CSS}</style>`,
     '</head>',
     '<body>',
     '<main>',
@@ -140,7 +140,8 @@ function renderEvidence(data: CustodyReportData): string {
   return `<h2>Evidence <span class="count">${data.evidence.length}</span></h2>\n${sections.join('\n')}`;
 }
 
-function renderEventTable(
+/** The custody events of one exhibit as a table (also used by the case report). */
+export function renderEventTable(
   events: readonly { readonly index: bigint; readonly event: CustodyEvent }[],
 ): string {
   const rows = events.map(({ index, event }) => {
@@ -184,7 +185,8 @@ function actorLabel(event: CustodyEvent): string {
   return extras.length === 0 ? who : `${who}, ${extras.join(', ')}`;
 }
 
-const CSS = `
+/** The reports' shared print-friendly style. */
+export const REPORT_CSS = `
 :root{--fg:#1d2433;--muted:#5a6478;--line:#dfe3ea;--soft:#f5f7fa;--accent:#1f4fa3}
 *{box-sizing:border-box}
 body{margin:0;color:var(--fg);background:#fff;

@@ -28,6 +28,7 @@ import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
 import type { Deps, RouteEntry } from './route.js';
 import { accountRoutes, apiKeyRoutes } from './routes/accounts.js';
 import { caseRoutes } from './routes/cases.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
 import { lawRoutes } from './routes/law.js';
@@ -303,6 +304,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   workflowRoutes(app, deps);
   caseRoutes(app, deps);
   personRoutes(app, deps);
+  evidenceRoutes(app, deps);
   lawRoutes(app, deps, options.law);
 
   return app;

@@ -33,7 +33,19 @@ describe('loadConfig', () => {
       platformName: 'This service',
       platformContact: 'the contact address given in our terms of service',
       platformComplaint: 'reply to this statement, quoting the decision id',
+      chromium: '/usr/bin/chromium',
+      captureAllowPrivateNetworks: false,
     });
+  });
+
+  it('lets captures reach private networks only when asked', () => {
+    expect(
+      loadConfig({ env: { VIGIL_CAPTURE_ALLOW_PRIVATE_NETWORKS: 'true' } })
+        .captureAllowPrivateNetworks,
+    ).toBe(true);
+    expect(loadConfig({ env: { VIGIL_CHROMIUM: '/opt/chromium/chrome' } }).chromium).toBe(
+      '/opt/chromium/chrome',
+    );
   });
 
   it('needs the credential of every endpoint it is given', () => {

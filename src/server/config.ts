@@ -14,6 +14,7 @@ import type { DeliveryTargets } from '../jobs/workflow-jobs.js';
 import { orderDeadlineFromLaw } from '../law/deadlines.js';
 import type { LawData } from '../law/schema.js';
 import { VigilError } from '../shared/errors.js';
+import type { RetentionPolicy } from '../store/retention.js';
 import type { WorkflowSettings } from '../store/workflow-service.js';
 
 const MIB = 1024 * 1024;
@@ -145,6 +146,26 @@ const SETTINGS = {
       'must be 64 hexadecimal characters (make one with `openssl rand -hex 32`)',
     )
     .optional(),
+
+  // Cases (docs/api.md "Evidence of a case")
+  /** The Chromium executable that online captures run in. */
+  chromium: z.string().trim().min(1).max(4096).default('/usr/bin/chromium'),
+  /**
+   * Let online captures reach loopback, private and link-local addresses. Off by default: a
+   * capture must not become a way into the network the service runs in.
+   */
+  captureAllowPrivateNetworks: bool().default(false),
+
+  // Retention (store/retention.ts, docs/workflow.md "Retention"): days each type of data is
+  // kept; unset keeps it. Any of them set starts the retention job in the workers.
+  /** Ingested items, from their receipt (items linked to a case or under a hold are kept). */
+  retentionItemsDays: int(1, 36_500).optional(),
+  /** Victims' sealed personal data, from the closing of their case (then crypto-shredded). */
+  retentionVictimDataDays: int(1, 36_500).optional(),
+  /** Evidence records and files, from the closing of their cases. */
+  retentionEvidenceDays: int(1, 36_500).optional(),
+  /** Hours between retention runs: 1 to 24 (the job queue's longest delay); 24 when unset. */
+  retentionIntervalHours: int(1, 24).optional(),
 };
 
 /** Settings that need another: an endpoint and its credential. */
@@ -192,6 +213,12 @@ export interface ServiceConfig {
   readonly cyberTiplineUrl?: string;
   readonly cyberTiplineToken?: string;
   readonly victimMasterKey?: string;
+  readonly chromium: string;
+  readonly captureAllowPrivateNetworks: boolean;
+  readonly retentionItemsDays?: number;
+  readonly retentionVictimDataDays?: number;
+  readonly retentionEvidenceDays?: number;
+  readonly retentionIntervalHours?: number;
 }
 
 /** `dataDir` → `VIGIL_DATA_DIR`. */
@@ -413,4 +440,22 @@ export function deliveryTargets(config: ServiceConfig): DeliveryTargets {
       cyberTipline: { url: config.cyberTiplineUrl, token: config.cyberTiplineToken as string },
     }),
   });
+}
+
+/**
+ * Retention as the workers and `vigil retention run` need it (store/retention.ts): the policy
+ * in days per type and the interval between runs; undefined when no period is set.
+ */
+export function retentionSettings(
+  config: ServiceConfig,
+): { readonly policy: RetentionPolicy; readonly intervalMs: number } | undefined {
+  const policy: RetentionPolicy = {
+    ...(config.retentionItemsDays !== undefined && { items: config.retentionItemsDays }),
+    ...(config.retentionVictimDataDays !== undefined && {
+      victimData: config.retentionVictimDataDays,
+    }),
+    ...(config.retentionEvidenceDays !== undefined && { evidence: config.retentionEvidenceDays }),
+  };
+  if (Object.keys(policy).length === 0) return undefined;
+  return deepFreeze({ policy, intervalMs: (config.retentionIntervalHours ?? 24) * 3600 * 1000 });
 }

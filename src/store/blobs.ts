@@ -43,6 +43,11 @@ export interface BlobStore {
   copyTo(sha256: string, destination: string): Promise<void>;
   /** Re-hashes a stored blob and reports whether it still matches its name; EVIDENCE_NOT_FOUND when absent. */
   verify(sha256: string): Promise<boolean>;
+  /**
+   * Removes a stored blob for good (retention, store/retention.ts); false when there was none.
+   * The caller checks first that no evidence record still names the hash.
+   */
+  delete(sha256: string): Promise<boolean>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -153,6 +158,12 @@ export function createFsBlobStore(root: string): BlobStore {
 
     verify(sha256) {
       return withStored(sha256, async (stored) => (await hashChunks(stored)) === sha256);
+    },
+
+    async delete(sha256) {
+      if ((await statBlob(sha256)) === undefined) return false;
+      await storeIo(() => rm(blobPath(sha256), { force: true }));
+      return true;
     },
   };
 }

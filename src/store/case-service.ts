@@ -186,13 +186,27 @@ async function detail(
 // ---------------------------------------------------------------------------------------------
 // The case itself
 
-/** Opens a case; its creator becomes its first lead. */
+/** Most records a case may be opened from (e.g. a network and its templates). */
+export const MAX_OPENING_LINKS = 50;
+
+/**
+ * Opens a case; its creator becomes its first lead. `links` opens it from what prompted it
+ * (a network, an item): each must exist, and is linked in the same transaction.
+ */
 export async function createCase(
   store: ServiceStore,
-  input: { readonly title: string; readonly tlp?: Tlp },
+  input: {
+    readonly title: string;
+    readonly tlp?: Tlp;
+    readonly links?: readonly { readonly kind: CaseLinkKind; readonly targetId: string }[];
+  },
   now: string,
   who: CaseActor,
 ): Promise<CaseDetail> {
+  const links = input.links ?? [];
+  if (links.length > MAX_OPENING_LINKS) {
+    throw invalid(`A case opens with at most ${MAX_OPENING_LINKS} links.`, 'links');
+  }
   const file: CaseFile = {
     id: newId('case'),
     title: checkTitle(input.title),
@@ -212,9 +226,24 @@ export async function createCase(
   return store.transaction(async (trx) => {
     await store.cases.saveCase(file, trx);
     await store.cases.saveMember(lead, trx);
+    for (const { kind, targetId } of links) {
+      await requireTarget(store, kind, targetId, trx);
+      await store.cases.addLink(
+        { caseId: file.id, kind, targetId, addedAt: now, addedBy: who.accountId },
+        trx,
+      );
+    }
     // The title stays out of the audit log: it may name a person; the log is read by auditors,
     // who see no case content.
-    await audit(store, who, now, 'case.create', file.id, { tlp: file.tlp }, trx);
+    await audit(
+      store,
+      who,
+      now,
+      'case.create',
+      file.id,
+      { tlp: file.tlp, links: links.length },
+      trx,
+    );
     return detail(store, file, lead, trx);
   });
 }

@@ -32,7 +32,7 @@ import {
   sealRecord,
   shredRecord,
 } from './sealed-records.js';
-import { newId } from './service-common.js';
+import { newId, recordAudit } from './service-common.js';
 
 /** What the person units need from configuration. */
 export interface PersonSettings {
@@ -222,7 +222,7 @@ function parseVictimData(value: unknown): VictimData {
 function victimEvent(
   type: 'accessed' | 'disposed',
   person: StoredPerson & { readonly sealed: string },
-  who: CaseActor,
+  who: { readonly actor: string },
   now: string,
   purpose: string,
 ): CustodyEvent {
@@ -450,13 +450,48 @@ export async function shredVictimData(
   who: CaseActor,
 ): Promise<Person> {
   await requireCaseAccess(store, caseId, accountOf(who), 'manage');
+  const shredded = await shredVictimRecord(store, caseId, personId, now, {
+    who,
+    purpose: 'destroy victim personal data',
+    touchCase: true,
+    check: async (trx) => {
+      await store.cases.lock(caseId, trx);
+      await requireCaseAccess(store, caseId, accountOf(who), 'manage', trx);
+    },
+  });
+  return toPerson(shredded);
+}
+
+/**
+ * The shredding itself, for a lead (shredVictimData) and for the system (store/retention.ts,
+ * actor "system:retention"), which checks no access: the caller has decided. The wrapped key is
+ * dropped, shredded_at set, a custody event `disposed` appended and an audit record
+ * `case.victim.shred` written in one transaction, after `check` (run inside it) passed and the
+ * record was found unchanged; VICTIM_DATA_DESTROYED when it was shredded already.
+ * `touchCase: false` leaves the case's updatedAt alone (retention must not restart the clock
+ * its own periods run from).
+ */
+export async function shredVictimRecord(
+  store: ServiceStore,
+  caseId: string,
+  personId: string,
+  now: string,
+  options: {
+    readonly who: { readonly actor: string; readonly requestId?: string };
+    readonly purpose: string;
+    readonly touchCase: boolean;
+    readonly check?: (trx: Executor) => Promise<void>;
+    /** Extra audit details (no personal data). */
+    readonly details?: Readonly<Record<string, unknown>>;
+  },
+): Promise<StoredPerson> {
+  const { who } = options;
   const person = await sealedPerson(store, caseId, personId);
   const ledger = requireLedger(store);
-  const event = victimEvent('disposed', person, who, now, 'destroy victim personal data');
+  const event = victimEvent('disposed', person, who, now, options.purpose);
   let shredded: StoredPerson | undefined;
   await ledger.append([custodyLeaf(event)], async (trx) => {
-    await store.cases.lock(caseId, trx);
-    await requireCaseAccess(store, caseId, accountOf(who), 'manage', trx);
+    await options.check?.(trx);
     const current = await sealedPerson(store, caseId, personId, trx);
     if (current.sealed !== person.sealed) {
       throw new VigilError('CONFLICT', 'The victim record changed meanwhile; retry.', {
@@ -466,8 +501,16 @@ export async function shredVictimData(
     const sealed = JSON.stringify(shredRecord(readSealedRecord(JSON.parse(current.sealed))));
     await store.persons.shred(personId, sealed, now, trx);
     shredded = { ...current, sealed, shreddedAt: now };
-    await touchCase(store, caseId, now, trx);
-    await audit(store, who, now, 'case.victim.shred', caseId, { personId }, trx);
+    if (options.touchCase) await touchCase(store, caseId, now, trx);
+    await recordAudit(
+      store,
+      who,
+      now,
+      'case.victim.shred',
+      `case:${caseId}`,
+      { personId, ...options.details },
+      trx,
+    );
   });
-  return toPerson(shredded as StoredPerson);
+  return shredded as StoredPerson;
 }

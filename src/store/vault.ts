@@ -86,6 +86,13 @@ export interface ExportInput {
   readonly purpose: string;
   readonly legalBasis?: string;
   readonly recipient?: string;
+  /** Documents sealed with the bundle, e.g. a case report (ledger/bundle.ts `documents`). */
+  readonly documents?: (bundle: {
+    readonly exportEvent: LoggedEvent;
+    readonly evidence: readonly EvidenceRecord[];
+    readonly events: readonly LoggedEvent[];
+    readonly checkpointSize: bigint;
+  }) => readonly { readonly path: string; readonly bytes: Uint8Array }[];
 }
 
 export interface SignedCheckpoint {
@@ -220,11 +227,46 @@ export async function openVault(options: VaultOptions): Promise<Vault> {
     });
     const ledger = createLedgerStore(db);
     const blobs = createFsBlobStore(join(options.dataDir, 'evidence'));
-    return createVault({ ...options, now, host, db, ring, ledger, blobs });
+    return createVault({
+      ...options,
+      now,
+      host,
+      db,
+      ring,
+      ledger,
+      blobs,
+      close: () => db.destroy(),
+    });
   } catch (error) {
     await db.destroy();
     throw error;
   }
+}
+
+/**
+ * The vault over the service's own database and ledger (SQLite or PostgreSQL): the server and
+ * its workers seal and export evidence in the same log as ingest and victim-record events. The
+ * evidence files and the signing key stay in `dataDir`. Closing it leaves the database open.
+ */
+export async function openStoreVault(
+  options: VaultOptions & { readonly db: Db; readonly ledger: LedgerStore },
+): Promise<Vault> {
+  const now = options.now ?? (() => new Date());
+  const ring = await openKeyRing({
+    db: options.db,
+    keysDir: join(options.dataDir, 'keys'),
+    now,
+    randomBytes: options.randomBytes,
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+  });
+  return createVault({
+    ...options,
+    now,
+    host: options.host ?? osHostname(),
+    ring,
+    blobs: createFsBlobStore(join(options.dataDir, 'evidence')),
+    close: async () => {},
+  });
 }
 
 interface VaultParts extends VaultOptions {
@@ -234,6 +276,7 @@ interface VaultParts extends VaultOptions {
   readonly ring: KeyRing;
   readonly ledger: LedgerStore;
   readonly blobs: BlobStore;
+  readonly close: () => Promise<void>;
 }
 
 function createVault(parts: VaultParts): Vault {
@@ -486,6 +529,14 @@ function createVault(parts: VaultParts): Vault {
         evidence,
         events: withProofs,
         exportEvent,
+        ...(input.documents !== undefined && {
+          documents: input.documents({
+            exportEvent: events.find(({ index }) => index === exportEvent) as LoggedEvent,
+            evidence,
+            events,
+            checkpointSize: signed.checkpoint.size,
+          }),
+        }),
       });
       if (input.zip) await writeBundleZip(planned, blobs, out);
       else await writeBundleFolder(planned, blobs, out);
@@ -603,6 +654,6 @@ function createVault(parts: VaultParts): Vault {
 
     keys: () => ring.all(),
 
-    close: () => db.destroy(),
+    close: parts.close,
   };
 }

@@ -1281,26 +1281,40 @@ export async function deleteItem(
   await store.transaction(async (trx) => {
     const item = await store.items.get(id, trx);
     if (item === undefined) throw notFound('item', id);
-    const holds = (await store.workflow.holdsCovering([`item:${id}`], trx)).map((s) => s.hold);
-    const active = holds.filter((hold) => isHeld({ kind: 'item', id }, [hold], now));
-    if (active.length > 0) {
-      throw new VigilError(
-        'HOLD_ACTIVE',
-        `Item ${id} is under ${active.length === 1 ? 'a legal hold' : `${active.length} legal holds`} (${active.map((h) => `${h.id}, ${h.basis}`).join('; ')}) and cannot be deleted until ${active.length === 1 ? 'it ends or is released' : 'they end or are released'}.`,
-        {
-          details: {
-            holds: active.map((hold) => ({
-              id: hold.id,
-              basis: hold.basis,
-              expiresAt: holdExpiry(hold),
-            })),
-          },
-        },
-      );
-    }
+    await refuseHeldItem(store, id, now, trx);
     await store.items.delete(id, trx);
     await audit(store, who, now, 'item.delete', `item:${id}`, { source: item.source }, trx);
   });
+}
+
+/**
+ * HOLD_ACTIVE, naming the holds, when an active legal hold covers the item at `now`: the check
+ * of every deletion of an item (deleteItem; retention, store/retention.ts), run in its
+ * transaction.
+ */
+export async function refuseHeldItem(
+  store: ServiceStore,
+  id: string,
+  now: string,
+  trx: Executor,
+): Promise<void> {
+  const holds = (await store.workflow.holdsCovering([`item:${id}`], trx)).map((s) => s.hold);
+  const active = holds.filter((hold) => isHeld({ kind: 'item', id }, [hold], now));
+  if (active.length > 0) {
+    throw new VigilError(
+      'HOLD_ACTIVE',
+      `Item ${id} is under ${active.length === 1 ? 'a legal hold' : `${active.length} legal holds`} (${active.map((h) => `${h.id}, ${h.basis}`).join('; ')}) and cannot be deleted until ${active.length === 1 ? 'it ends or is released' : 'they end or are released'}.`,
+      {
+        details: {
+          holds: active.map((hold) => ({
+            id: hold.id,
+            basis: hold.basis,
+            expiresAt: holdExpiry(hold),
+          })),
+        },
+      },
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   createCase,
   getCase,
   listCases,
+  MAX_OPENING_LINKS,
   removeLink,
   removeMember,
   timeline,
@@ -145,13 +146,26 @@ export function caseRoutes(app: FastifyInstance, deps: Deps): void {
     access: 'cases:use',
     tags: TAGS,
     summary: 'Open a case',
-    description: 'The caller becomes its lead. The marking defaults to TLP:AMBER.',
-    body: z.strictObject({ title: Title, tlp: Tlp.optional() }),
+    description:
+      'The caller becomes its lead. The marking defaults to TLP:AMBER. `links` opens it from ' +
+      'what prompted it, e.g. a network: each must exist and is linked at once.',
+    body: z.strictObject({
+      title: Title,
+      tlp: Tlp.optional(),
+      links: z
+        .array(z.strictObject({ kind: LinkKind, targetId: Id }))
+        .max(MAX_OPENING_LINKS)
+        .optional(),
+    }),
     responses: { 201: CaseDetailShape },
     handler: async ({ body, now, principal, request, reply }) => {
       const opened = await createCase(
         store,
-        { title: body.title, ...(body.tlp !== undefined && { tlp: body.tlp }) },
+        {
+          title: body.title,
+          ...(body.tlp !== undefined && { tlp: body.tlp }),
+          ...(body.links !== undefined && { links: body.links }),
+        },
         now,
         actorOf(principal, request.id),
       );

@@ -6862,7 +6862,7 @@ export interface paths {
         put?: never;
         /**
          * Open a case
-         * @description The caller becomes its lead. The marking defaults to TLP:AMBER.
+         * @description The caller becomes its lead. The marking defaults to TLP:AMBER. `links` opens it from what prompted it, e.g. a network: each must exist and is linked at once.
          *
          *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
          */
@@ -6883,6 +6883,11 @@ export interface paths {
                          * @enum {string}
                          */
                         tlp?: "clear" | "green" | "amber" | "amber+strict" | "red";
+                        links?: {
+                            /** @enum {string} */
+                            kind: "item" | "network" | "template" | "evidence";
+                            targetId: string;
+                        }[];
                     };
                 };
             };
@@ -8891,6 +8896,362 @@ export interface paths {
                             /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
                             shreddedAt?: string;
                         };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The evidence of a case
+         * @description Members. The sealed files, oldest first, and the recent online capture requests, newest first (a capture that is done shows its files among the evidence).
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                caseId: string;
+                                /** @description SHA-256 of the file, lowercase hex. */
+                                sha256: string;
+                                size: number;
+                                name: string;
+                                mediaType: string;
+                                /** @description Log index of the event that sealed it (decimal). */
+                                collectedIndex: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                createdAt: string;
+                            }[];
+                            captures: {
+                                jobId: string;
+                                url: string;
+                                /** @enum {string} */
+                                state: "waiting" | "running" | "done" | "failed";
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                requestedAt: string;
+                                /** @description The account id of who asked for it. */
+                                requestedBy: string;
+                                /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                                finishedAt?: string;
+                                /** @description Why the last attempt failed. */
+                                error?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/captures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a web page into a case
+         * @description Members other than observers. Queues the capture; a worker loads the page in headless Chromium and seals a WARC record, the full-page screenshot, the HTML, the response headers and the images’ metadata, with the time, tool and resolved IP address in the custody record. Only public addresses are reached unless captureAllowPrivateNetworks.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uri
+                         * @description The http(s) address of the page to capture.
+                         */
+                        url: string;
+                        purpose?: string;
+                        legalBasis?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            jobId: string;
+                            url: string;
+                            /** @enum {string} */
+                            state: "waiting" | "running" | "done" | "failed";
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            requestedAt: string;
+                            /** @description The account id of who asked for it. */
+                            requestedBy: string;
+                            /** @description ISO 8601 UTC time, e.g. 2026-11-28T13:03:23.000Z */
+                            finishedAt?: string;
+                            /** @description Why the last attempt failed. */
+                            error?: string;
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export the court package of a case
+         * @description Members other than observers. Answers a zip: the evidence bundle (`vigil verify` checks it offline) with `case-report.html`, a printable report of every exhibit, its hashes and its custody. Victims appear by number only. With victimData.authorization, a lead with a victim-data grant includes their personal data; each record opened is a custody event.
+         *
+         *     Needs the permission `cases:use` (roles: admin, reviewer, investigator, advocate).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        purpose?: string;
+                        legalBasis?: string;
+                        recipient?: string;
+                        victimData?: {
+                            /** @description What authorizes disclosing victim data: a court order, the consent. */
+                            authorization: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
                     };
                 };
                 /** @description A client error, as an RFC 9457 problem (docs/errors.md). */

@@ -23,19 +23,28 @@ import {
   Time,
   View,
 } from '../ui/kit.js';
+import { EvidencePanel } from './case-evidence.js';
+import { CourtPackage } from './case-export.js';
+import {
+  type CaseDetail,
+  type Json,
+  type Member,
+  type Powers,
+  powersOf,
+  ROLE_LABEL,
+  type Role,
+  Section,
+} from './case-kit.js';
+import { Persons, VictimAccess } from './case-persons.js';
 
 const PAGE_SIZE = 25;
 const TIMELINE_PAGE = 30;
 
-type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
-type CaseDetail = Json<paths['/v1/cases/{id}']['get']['responses'][200]>;
 type CaseFile = CaseDetail['case'];
-type Member = CaseDetail['members'][number];
 type CaseLink = CaseDetail['links'][number];
 type Task = CaseDetail['tasks'][number];
 type Status = CaseFile['status'];
-type Tlp = CaseFile['tlp'];
-type Role = Member['role'];
+export type Tlp = CaseFile['tlp'];
 type LinkKind = CaseLink['kind'];
 type AuditRecord = Json<paths['/v1/cases/{id}/timeline']['get']['responses'][200]>['items'][number];
 
@@ -53,13 +62,6 @@ const STATUS_LABEL: Record<Status, string> = {
   open: 'Open',
   closed: 'Closed',
   archived: 'Archived',
-};
-const ROLE_LABEL: Record<Role, string> = {
-  lead: 'Lead',
-  investigator: 'Investigator',
-  analyst: 'Analyst',
-  advocate: 'Advocate',
-  observer: 'Observer',
 };
 const KIND_LABEL: Record<LinkKind, string> = {
   item: 'Items',
@@ -86,19 +88,6 @@ export function TlpBadge(props: { readonly tlp: Tlp }) {
 
 function statusTone(status: Status): 'ok' | 'info' | 'medium' {
   return status === 'open' ? 'ok' : status === 'closed' ? 'info' : 'medium';
-}
-
-function Section(props: {
-  readonly title: string;
-  readonly id: string;
-  readonly children: ReactNode;
-}) {
-  return (
-    <section className="panel cs-section" aria-labelledby={props.id}>
-      <h3 id={props.id}>{props.title}</h3>
-      {props.children}
-    </section>
-  );
 }
 
 function isNotFound(error: unknown): boolean {
@@ -321,7 +310,7 @@ function NewCaseForm(props: { readonly onCancel: () => void }) {
   );
 }
 
-function TlpSelect(props: {
+export function TlpSelect(props: {
   readonly id: string;
   readonly value: Tlp;
   readonly onChange: (value: Tlp) => void;
@@ -345,18 +334,6 @@ function TlpSelect(props: {
 
 // ---------------------------------------------------------------------------------------------
 // One case
-
-interface Powers {
-  /** Change the case and its members. */
-  readonly manage: boolean;
-  /** Add links, notes and tasks. */
-  readonly write: boolean;
-}
-
-function powersOf(role: Role | undefined, admin: boolean): Powers {
-  if (admin) return { manage: true, write: true };
-  return { manage: role === 'lead', write: role !== undefined && role !== 'observer' };
-}
 
 export function CaseScreen(props: { readonly caseId: string }) {
   const session = useSession();
@@ -395,12 +372,16 @@ export function CaseScreen(props: { readonly caseId: string }) {
         <CaseHeader data={data} role={role} powers={powers} onChanged={changed} />
         <div className="cs-grid">
           <div className="cs-stack">
+            <EvidencePanel caseId={caseId} powers={powers} onChanged={changed} />
+            <Persons data={data} powers={powers} onChanged={changed} />
             <Links data={data} powers={powers} onChanged={changed} />
             <Notes data={data} powers={powers} onChanged={changed} />
             <Tasks data={data} powers={powers} onChanged={changed} />
           </div>
           <div className="cs-stack">
             <Members data={data} powers={powers} onChanged={changed} />
+            {powers.manage && <VictimAccess data={data} round={round} onChanged={changed} />}
+            <CourtPackage caseId={caseId} powers={powers} onChanged={changed} />
             <Timeline caseId={caseId} round={round} />
           </div>
         </div>
@@ -995,6 +976,33 @@ export function actionText(record: AuditRecord): string {
       const fields = changedList(record);
       return fields.length === 0 ? 'Changed a task' : `Changed a task’s ${fields.join(', ')}`;
     }
+    case 'case.person.add':
+      return detail(record, 'kind') === 'victim'
+        ? record.details?.victimData === true
+          ? 'Added a victim, with sealed personal data'
+          : 'Added a victim'
+        : 'Added a suspect';
+    case 'case.victim.grant':
+      return `Let ${detail(record, 'accountId') ?? 'a member'} open victim data`;
+    case 'case.victim.revoke':
+      return `Withdrew ${detail(record, 'accountId') ?? 'a member'}’s access to victim data`;
+    case 'case.victim.read':
+      return 'Opened a victim’s personal data';
+    case 'case.victim.shred':
+      return 'Destroyed a victim’s personal data';
+    case 'case.capture.request':
+      return 'Asked for a page capture';
+    case 'case.capture.done': {
+      const sealed = record.details?.evidence;
+      const count = Array.isArray(sealed) ? sealed.length : undefined;
+      return count === undefined
+        ? 'Sealed a page capture'
+        : `Sealed a page capture (${count} ${count === 1 ? 'file' : 'files'})`;
+    }
+    case 'case.export':
+      return record.details?.victimData === true
+        ? 'Exported the court package, with victim data'
+        : 'Exported the court package';
     default:
       return record.action;
   }

@@ -27,6 +27,7 @@ import {
   Time,
   View,
 } from '../ui/kit.js';
+import { OpenCaseButton, OpenCaseForm } from './case-open.js';
 import './networks.css';
 
 type Json<P extends keyof paths> = paths[P] extends {
@@ -298,8 +299,18 @@ export function NetworkScreen(props: { readonly networkId: string }) {
     async () => must(await api.GET('/v1/networks/{id}', { params: { path: { id: networkId } } })),
     [networkId],
   );
+  const [opening, setOpening] = useState(false);
   return (
-    <Page title="Network" actions={<a href={href('networks')}>All networks</a>}>
+    <Page
+      title="Network"
+      actions={
+        <>
+          <a href={href('networks')}>All networks</a>
+          <OpenCaseButton expanded={opening} onToggle={() => setOpening((was) => !was)} />
+        </>
+      }
+    >
+      {opening && <OpenCaseForm networkId={networkId} onCancel={() => setOpening(false)} />}
       <View result={network.result} retry={network.reload} rows={10}>
         {(data) => <Explorer network={data} />}
       </View>

@@ -1,0 +1,240 @@
+/**
+ * The case report of a court package: one printable HTML file (print it to PDF from any
+ * browser) that lists the case, each exhibit with its hashes and its chain of custody, the
+ * people recorded in the case and what the package leaves out. It is sealed inside the evidence
+ * bundle (listed in the manifest's `files`), so `vigil verify` covers it like every other byte.
+ *
+ * Victims are protected by construction: unless the export was explicitly authorized, a victim
+ * appears only as "Victim 1", "Victim 2"… — no label, no identifiers, no personal data — because
+ * the caller passes no more than that (`CaseReportPerson` of kind `victim` has no such fields
+ * unless `personalData` is given). Suspects appear with their label, identifiers and items.
+ *
+ * Pure: every value (times included) comes from the caller; every string is escaped.
+ */
+import { esc } from '../shared/html.js';
+import type { CustodyEvent } from './custody.js';
+import { REPORT_CSS, renderEventTable } from './report.js';
+
+export const CASE_REPORT_FILE = 'case-report.html';
+
+export interface CaseReportExhibit {
+  readonly id: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly sha256: string;
+  /** Where the file is in the bundle (`evidence/<sha256>/<name>`). */
+  readonly path: string;
+  readonly events: readonly { readonly index: bigint; readonly event: CustodyEvent }[];
+}
+
+export type CaseReportPerson =
+  | {
+      readonly kind: 'suspect';
+      readonly label: string;
+      readonly identifiers: readonly string[];
+      readonly itemIds: readonly string[];
+    }
+  | {
+      readonly kind: 'victim';
+      /** "Victim 1", numbered in the order the victims were recorded. */
+      readonly pseudonym: string;
+      readonly itemCount: number;
+      /** Only in an export authorized to include victim data: field name → values. */
+      readonly personalData?: readonly (readonly [string, string])[];
+      /** The record was crypto-shredded: nothing is left to disclose. */
+      readonly destroyed?: boolean;
+    };
+
+export interface CaseReportData {
+  readonly case: {
+    readonly id: string;
+    readonly title: string;
+    readonly status: string;
+    readonly tlp: string;
+    readonly openedAt: string;
+  };
+  /** The export event: who exported, when, why, to whom. */
+  readonly exportEvent: { readonly index: bigint; readonly event: CustodyEvent };
+  readonly log: { readonly origin: string; readonly size: bigint };
+  readonly exhibits: readonly CaseReportExhibit[];
+  readonly links: readonly { readonly kind: string; readonly targetId: string }[];
+  readonly persons: readonly CaseReportPerson[];
+  /** Absent: victim data withheld. Present: the authorization the exporter recorded. */
+  readonly victimDataAuthorization?: string;
+}
+
+/** TLP 2.0 labels as the standard prints them, with its colours (FIRST TLP 2.0). */
+const TLP_STYLE: Record<string, { label: string; fg: string; bg: string }> = {
+  clear: { label: 'TLP:CLEAR', fg: '#fff', bg: '#000' },
+  green: { label: 'TLP:GREEN', fg: '#33ff00', bg: '#000' },
+  amber: { label: 'TLP:AMBER', fg: '#ffc000', bg: '#000' },
+  'amber+strict': { label: 'TLP:AMBER+STRICT', fg: '#ffc000', bg: '#000' },
+  red: { label: 'TLP:RED', fg: '#ff2b2b', bg: '#000' },
+};
+
+export function renderCaseReport(data: CaseReportData): string {
+  const tlp = TLP_STYLE[data.case.tlp] ?? {
+    label: `TLP:${data.case.tlp.toUpperCase()}`,
+    fg: '#fff',
+    bg: '#000',
+  };
+  const marking = `<p class="tlp" style="color:${tlp.fg};background:${tlp.bg}">${esc(tlp.label)}</p>`;
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="referrer" content="no-referrer">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>Case report — ${esc(data.case.title)}</title>`,
+    `<style>${REPORT_CSS}${CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    marking,
+    `<h1>Case report — ${esc(data.case.title)}</h1>`,
+    renderSummary(data),
+    renderExhibitIndex(data),
+    renderPersons(data),
+    renderLinks(data),
+    renderExhibits(data),
+    '<h2>What this package leaves out</h2>',
+    '<p>Case notes and tasks are internal working material and are not included. ' +
+      (data.victimDataAuthorization === undefined
+        ? 'Victims are named by number only: their names, contact details, identity documents, ' +
+          'nationality, health, immigration status, support referrals and protective measures ' +
+          'are withheld, as are the identifiers linked to them.'
+        : 'Victim personal data is included under the authorization stated above; handle this ' +
+          'package accordingly.') +
+      '</p>',
+    marking,
+    '<footer><p>Generated by Vigil. The exhibits, their hashes and their custody events are ' +
+      'proven by <code>manifest.json</code> and its inclusion proofs (see ' +
+      '<code>custody-report.html</code> for how to verify); where this report differs, the ' +
+      'manifest governs. Every time is UTC.</p></footer>',
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function renderSummary(data: CaseReportData): string {
+  const { event } = data.exportEvent;
+  const rows: [string, string][] = [
+    ['Case', `<code>${esc(data.case.id)}</code>`],
+    ['Status', esc(data.case.status)],
+    ['Opened', `<code>${esc(data.case.openedAt)}</code>`],
+    ['Exhibits', String(data.exhibits.length)],
+    ['Exported', `<code>${esc(event.time)}</code> by ${esc(event.actor.id)}`],
+    ['Purpose', esc(event.purpose)],
+  ];
+  if (event.legalBasis !== undefined) rows.push(['Legal basis', esc(event.legalBasis)]);
+  if (event.counterparty !== undefined) rows.push(['Recipient', esc(event.counterparty)]);
+  rows.push(
+    ['Export event', `log index ${data.exportEvent.index}`],
+    ['Log', `<code>${esc(data.log.origin)}</code> at size ${data.log.size}`],
+    [
+      'Victim data',
+      data.victimDataAuthorization === undefined
+        ? 'withheld'
+        : `included — authorization: ${esc(data.victimDataAuthorization)}`,
+    ],
+  );
+  return `<dl class="meta">${rows.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>`;
+}
+
+function renderExhibitIndex(data: CaseReportData): string {
+  const rows = data.exhibits.map((exhibit, i) =>
+    [
+      '<tr>',
+      `<td class="num"><a href="#${esc(exhibit.id)}">${i + 1}</a></td>`,
+      `<td>${esc(exhibit.name)}<br><span class="id">${esc(exhibit.id)}</span></td>`,
+      `<td>${esc(exhibit.mediaType)}</td>`,
+      `<td class="num">${exhibit.size.toLocaleString('en-US')}</td>`,
+      `<td><code>${esc(exhibit.sha256)}</code></td>`,
+      `<td class="num">${exhibit.events.length}</td>`,
+      '</tr>',
+    ].join(''),
+  );
+  return [
+    `<h2>Exhibits <span class="count">${data.exhibits.length}</span></h2>`,
+    '<table>',
+    '<thead><tr><th>No.</th><th>Exhibit</th><th>Type</th><th>Bytes</th><th>SHA-256</th>' +
+      '<th>Custody events</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody>`,
+    '</table>',
+  ].join('\n');
+}
+
+function renderPersons(data: CaseReportData): string {
+  if (data.persons.length === 0) return '<h2>Persons</h2><p>No persons are recorded.</p>';
+  const items = data.persons.map((person) => {
+    if (person.kind === 'suspect') {
+      const ids = person.identifiers.map((id) => `<code>${esc(id)}</code>`).join(', ');
+      return [
+        '<li>',
+        `<strong>Suspect:</strong> ${esc(person.label)}`,
+        ids === '' ? '' : `<br>Identifiers: ${ids}`,
+        person.itemIds.length === 0
+          ? ''
+          : `<br>Items: ${person.itemIds.map((id) => `<code>${esc(id)}</code>`).join(', ')}`,
+        '</li>',
+      ].join('');
+    }
+    const facts =
+      person.destroyed === true
+        ? '<br>Personal data destroyed under the retention rules; nothing remains to disclose.'
+        : person.personalData === undefined
+          ? '<br><em>Personal data withheld.</em>'
+          : `<dl class="meta">${person.personalData
+              .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
+              .join('')}</dl>`;
+    return [
+      '<li>',
+      `<strong>${esc(person.pseudonym)}</strong>`,
+      ` — ${person.itemCount} linked item${person.itemCount === 1 ? '' : 's'}`,
+      facts,
+      '</li>',
+    ].join('');
+  });
+  return `<h2>Persons <span class="count">${data.persons.length}</span></h2>\n<ul class="persons">${items.join('\n')}</ul>`;
+}
+
+function renderLinks(data: CaseReportData): string {
+  if (data.links.length === 0) return '';
+  const rows = data.links.map(
+    (link) => `<tr><td>${esc(link.kind)}</td><td><code>${esc(link.targetId)}</code></td></tr>`,
+  );
+  return [
+    `<h2>Linked records <span class="count">${data.links.length}</span></h2>`,
+    '<table><thead><tr><th>Kind</th><th>Id</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody></table>`,
+  ].join('\n');
+}
+
+function renderExhibits(data: CaseReportData): string {
+  const sections = data.exhibits.map((exhibit, i) =>
+    [
+      `<section class="evidence" id="${esc(exhibit.id)}">`,
+      `<h3>Exhibit ${i + 1}: ${esc(exhibit.name)} <span class="id">${esc(exhibit.id)}</span></h3>`,
+      '<dl class="meta">',
+      `<div><dt>SHA-256</dt><dd><code>${esc(exhibit.sha256)}</code></dd></div>`,
+      `<div><dt>Size</dt><dd>${exhibit.size.toLocaleString('en-US')} bytes</dd></div>`,
+      `<div><dt>File</dt><dd><code>${esc(exhibit.path)}</code></dd></div>`,
+      '</dl>',
+      renderEventTable(exhibit.events),
+      '</section>',
+    ].join('\n'),
+  );
+  return `<h2>Chain of custody by exhibit</h2>\n${sections.join('\n')}`;
+}
+
+const CSS = `
+.tlp{display:inline-block;font-weight:700;padding:2px 10px;margin:0 0 12px;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ul.persons{padding-left:20px}ul.persons li{margin:6px 0}
+.id{color:var(--muted);font-size:.85rem}
+`;
