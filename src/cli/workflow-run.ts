@@ -465,6 +465,7 @@ export async function holdList(
             ...count(hold.scope.itemIds, 'items'),
             ...count(hold.scope.evidenceIds, 'evidence'),
             ...count(hold.scope.accountIds, 'accounts'),
+            ...count(hold.scope.caseIds, 'cases'),
           ].join(', '),
           hold.reference ?? '-',
         ]),

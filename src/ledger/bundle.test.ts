@@ -70,7 +70,13 @@ interface Fixture {
 }
 
 /** A log of unrelated events plus the case's events, exported as a bundle held in memory. */
-function buildBundle(options: { noise?: number; tamper?: (f: Fixture) => void } = {}): Fixture {
+function buildBundle(
+  options: {
+    noise?: number;
+    tamper?: (f: Fixture) => void;
+    documents?: { path: string; bytes: Uint8Array }[];
+  } = {},
+): Fixture {
   const page = file('ad page <1>.html', '<html>synthetic ad text</html>', 'text/html');
   const shot = file('screenshot.png', 'not really a png, synthetic bytes');
   const redacted = file('screenshot-redacted.png', 'synthetic redacted bytes');
@@ -128,6 +134,7 @@ function buildBundle(options: { noise?: number; tamper?: (f: Fixture) => void } 
       proof: inclusionProof(BigInt(i), size, source) as Hash[],
     })),
     exportEvent: BigInt(caseIndices[caseIndices.length - 1] as number),
+    ...(options.documents !== undefined && { documents: options.documents }),
   });
   for (const f of planned.files) fixture.files.set(f.path, f.bytes);
   const content = new Map([page, shot, redacted].map((f) => [f.evidence.sha256, f.bytes]));
@@ -340,5 +347,30 @@ describe('evidence bundles', () => {
       Uint8Array.from(bytes, (b, i) => (i === 10 ? b ^ 1 : b)),
     );
     expect(await failure(tampered)).toMatchObject({ code: 'BUNDLE_FILE_MODIFIED' });
+  });
+
+  it('seals further documents such as a case report, covered like every other file', async () => {
+    const report = utf8.encode('<!doctype html><p>Case report</p>');
+    const { files } = buildBundle({ documents: [{ path: 'case-report.html', bytes: report }] });
+    expect(files.get('case-report.html')).toEqual(report);
+    await expect(verifyBundle(memoryBundleSource(files))).resolves.toBeDefined();
+    const tampered = new Map(files);
+    tampered.set('case-report.html', utf8.encode('<!doctype html><p>Case report!</p>'));
+    expect(await failure(tampered)).toMatchObject({
+      code: 'BUNDLE_FILE_MODIFIED',
+      path: 'case-report.html',
+    });
+    const removed = new Map(files);
+    removed.delete('case-report.html');
+    expect(await failure(removed)).toMatchObject({ path: 'case-report.html' });
+  });
+
+  it('refuses documents that would take a name the bundle keeps for itself', () => {
+    const bytes = utf8.encode('x');
+    for (const path of ['manifest.json', 'checkpoint', 'keys.txt', 'evidence/a.txt', '../a.txt']) {
+      expect(() => buildBundle({ documents: [{ path, bytes }] }), path).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^BUNDLE_/) }),
+      );
+    }
   });
 });

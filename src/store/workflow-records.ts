@@ -393,6 +393,7 @@ export function createWorkflowRepository(db: Db, dialect: SqlDialectName): Workf
         ...scope.itemIds.map((id) => `item:${id}`),
         ...scope.evidenceIds.map((id) => `evidence:${id}`),
         ...scope.accountIds.map((id) => `account:${id}`),
+        ...scope.caseIds.map((id) => `case:${id}`),
       ];
       await inTransaction(db, executor, dialect, async (trx) => {
         await trx

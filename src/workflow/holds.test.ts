@@ -68,7 +68,7 @@ describe('holdExpiry', () => {
   });
   it('rejects invalid holds with the field and the fix', () => {
     expect(fails(() => holdExpiry(hold({ scope: {} }))).message).toContain(
-      'at least one of itemIds, evidenceIds or accountIds',
+      'at least one of itemIds, evidenceIds, accountIds or caseIds',
     );
     expect(fails(() => holdExpiry(hold({ basis: 'gdpr' as never }))).paths).toEqual(['basis']);
     expect(fails(() => holdExpiry(hold({ start: '10/03/2025' }))).paths).toEqual(['start']);
@@ -130,7 +130,13 @@ describe('isHeld', () => {
   const holds = [
     hold(),
     hold({ id: 'h-2', basis: 'litigation', scope: { evidenceIds: ['ev-1'] } }),
+    hold({ id: 'h-3', basis: 'litigation', scope: { caseIds: ['case_1'] } }),
   ];
+  it('holds a whole case when its scope names it', () => {
+    expect(isHeld({ kind: 'case', id: 'case_1' }, holds, '2030-01-01T00:00:00Z')).toBe(true);
+    expect(isHeld({ kind: 'case', id: 'case_2' }, holds, '2030-01-01T00:00:00Z')).toBe(false);
+    expect(isHeld({ kind: 'item', id: 'case_1' }, holds, '2030-01-01T00:00:00Z')).toBe(false);
+  });
   it('holds data in scope until expiry or release', () => {
     expect(isHeld({ kind: 'item', id: 'item-1' }, holds, '2025-04-01T00:00:00Z')).toBe(true);
     expect(isHeld({ kind: 'account', id: 'acct-1' }, holds, '2025-04-01T00:00:00Z')).toBe(true);

@@ -78,7 +78,7 @@ export const holdSchema = z
     id,
     basis: z.enum(HOLD_BASES),
     /** What is preserved. At least one id. */
-    scope: z.strictObject({ itemIds: ids, evidenceIds: ids, accountIds: ids }),
+    scope: z.strictObject({ itemIds: ids, evidenceIds: ids, accountIds: ids, caseIds: ids }),
     /** The report time (CyberTipline), the request's receipt (2703(f), EPOC-PR) or the hold notice. */
     start: instantSchema,
     /** Who asked and their reference (agency, file number, CyberTip report id, matter). */
@@ -92,8 +92,8 @@ export const holdSchema = z
     const add = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message });
     const s = h.scope;
-    if (s.itemIds.length + s.evidenceIds.length + s.accountIds.length === 0) {
-      add('scope', 'name what is held: at least one of itemIds, evidenceIds or accountIds');
+    if (s.itemIds.length + s.evidenceIds.length + s.accountIds.length + s.caseIds.length === 0) {
+      add('scope', 'name what is held: at least one of itemIds, evidenceIds, accountIds or caseIds');
     }
     const max = HOLD_RULES[h.basis].renewal?.max ?? 0;
     if (h.renewals.length > max) {
@@ -218,7 +218,9 @@ export function releaseHold(input: unknown, now: string, reason: string): Hold {
 export type HoldTarget =
   | { kind: 'item'; id: string }
   | { kind: 'evidence'; id: string }
-  | { kind: 'account'; id: string };
+  | { kind: 'account'; id: string }
+  /** A whole case: its evidence and its victims' records are kept (retention). */
+  | { kind: 'case'; id: string };
 
 /**
  * The active holds on `target` at `now`. A hold counts from the moment it is recorded (its
@@ -226,10 +228,17 @@ export type HoldTarget =
  */
 export function holdsOn(target: HoldTarget, holds: readonly unknown[], now: string): Hold[] {
   const nowMs = requireInstant(now, 'now');
-  const key = { item: 'itemIds', evidence: 'evidenceIds', account: 'accountIds' } as const;
+  const key = {
+    item: 'itemIds',
+    evidence: 'evidenceIds',
+    account: 'accountIds',
+    case: 'caseIds',
+  } as const;
   const field = key[target.kind];
   if (field === undefined)
-    invalid('target', [{ path: 'kind', message: 'must be "item", "evidence" or "account"' }]);
+    invalid('target', [
+      { path: 'kind', message: 'must be "item", "evidence", "account" or "case"' },
+    ]);
   return holds
     .map(parseHold)
     .filter((h) => isActive(h, nowMs) && h.scope[field].includes(target.id));

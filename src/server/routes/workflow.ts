@@ -621,7 +621,8 @@ export function workflowRoutes(app: FastifyInstance, deps: Deps): void {
     description:
       'basis: cybertipline-report (1 year), 2703f (90 days, renewable once), ' +
       'e-evidence-preservation (60 + 30 days) or litigation (until released); scope: itemIds, ' +
-      'evidenceIds, accountIds. Data under a hold cannot be deleted.',
+      'evidenceIds, accountIds, caseIds (a case: its evidence and victim records). Data under a ' +
+      'hold cannot be deleted.',
     body: Record_('The hold: basis, scope, start (default now), reference.'),
     responses: { 201: StoredHoldShape },
     handler: async ({ body, now, principal, request, reply }) => {

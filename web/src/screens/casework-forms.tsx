@@ -148,6 +148,8 @@ export interface HoldView {
     readonly itemIds: readonly string[];
     readonly evidenceIds: readonly string[];
     readonly accountIds: readonly string[];
+    /** Older holds stored before cases could be held have none. */
+    readonly caseIds?: readonly string[];
   };
   readonly start: string;
   readonly reference?: string;
@@ -1019,6 +1021,7 @@ export function NewHoldForm(props: {
   const [itemIds, setItemIds] = useState('');
   const [accountIds, setAccountIds] = useState('');
   const [evidenceIds, setEvidenceIds] = useState('');
+  const [caseIds, setCaseIds] = useState('');
   const [reference, setReference] = useState('');
   const [start, setStart] = useState('');
 
@@ -1030,6 +1033,7 @@ export function NewHoldForm(props: {
         itemIds: lines(itemIds),
         accountIds: lines(accountIds),
         evidenceIds: lines(evidenceIds),
+        caseIds: lines(caseIds),
       },
       ...(reference.trim() !== '' && { reference: reference.trim() }),
       ...(startAt !== undefined && { start: startAt }),
@@ -1095,6 +1099,17 @@ export function NewHoldForm(props: {
               id="nh-evidence"
               value={evidenceIds}
               onChange={(event) => setEvidenceIds(event.target.value)}
+            />
+          </Field>
+          <Field
+            label="Case ids"
+            id="nh-cases"
+            hint="One per line. Holds the case's evidence and victim records."
+          >
+            <textarea
+              id="nh-cases"
+              value={caseIds}
+              onChange={(event) => setCaseIds(event.target.value)}
             />
           </Field>
         </div>

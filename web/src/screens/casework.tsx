@@ -1205,6 +1205,8 @@ function scopeText(hold: HoldView): string {
     s.accountIds.length > 0 &&
       `${s.accountIds.length} account${s.accountIds.length === 1 ? '' : 's'}`,
     s.evidenceIds.length > 0 && `${s.evidenceIds.length} evidence`,
+    (s.caseIds?.length ?? 0) > 0 &&
+      `${s.caseIds?.length} case${s.caseIds?.length === 1 ? '' : 's'}`,
   ].filter((part): part is string => typeof part === 'string');
   return parts.length === 0 ? '—' : parts.join(', ');
 }
@@ -1510,6 +1512,9 @@ export function HoldScreen(props: { readonly holdId: string }) {
                     </Fact>
                     <Fact term="Evidence">
                       <IdList ids={hold.scope.evidenceIds} />
+                    </Fact>
+                    <Fact term="Cases">
+                      <IdList ids={hold.scope.caseIds ?? []} link={(id) => href('cases', id)} />
                     </Fact>
                   </dl>
                 </Section>
