@@ -6,6 +6,9 @@ export default defineConfig({
     // Two cores on the project machines: one fork per core keeps CPU-bound tests stable.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: tests that start the CLI dozens of times or open PostgreSQL schemas are slow on a
+    // loaded shared machine; a timeout is for a test that hangs, not a speed check (bench/ is).
+    testTimeout: 90_000,
+    hookTimeout: 60_000,
   },
 });
