@@ -66,6 +66,7 @@ const POLICY: Readonly<Record<string, Readonly<Record<Caller, number>>>> = {
   'GET /v1/cases/:id/persons':                        row(200,   200,  200,    200,      404,      403,     404,      200,     200),
   'GET /v1/cases/:id/persons/:personId/victim-data':  row(403,   403,  403,    403,      404,      403,     404,      200,     200),
   'POST /v1/cases/:id/grants':                        row(201,   201,  403,    403,      404,      403,     404,      403,     403),
+  'GET /v1/cases/:id/grants':                         row(200,   200,  200,    200,      404,      403,     404,      200,     200),
   'DELETE /v1/cases/:id/grants/:accountId':           row(204,   204,  403,    403,      404,      403,     404,      403,     403),
   'POST /v1/cases/:id/persons/:personId/shred':       row(200,   200,  403,    403,      404,      403,     404,      403,     403),
   // Evidence: members read; members but observers capture and export (victims withheld).
@@ -155,6 +156,7 @@ const REQUESTS: Readonly<
     url: `/v1/cases/${f.caseId}/grants`,
     payload: { accountId: f.extraId },
   }),
+  'GET /v1/cases/:id/grants': (f) => ({ url: `/v1/cases/${f.caseId}/grants` }),
   'DELETE /v1/cases/:id/grants/:accountId': (f) => ({
     url: `/v1/cases/${f.caseId}/grants/${actor('granted').accountId}`,
   }),

@@ -93,6 +93,7 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'GET /v1/cases/:id/persons': 'cases:use',
   'GET /v1/cases/:id/persons/:personId/victim-data': 'cases:use',
   'POST /v1/cases/:id/grants': 'cases:use',
+  'GET /v1/cases/:id/grants': 'cases:use',
   'DELETE /v1/cases/:id/grants/:accountId': 'cases:use',
   'POST /v1/cases/:id/persons/:personId/shred': 'cases:use',
   'GET /v1/cases/:id/evidence': 'cases:use',
@@ -106,6 +107,10 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'GET /v1/law/jurisdictions/:id': 'law:read',
   'GET /v1/me/settings': 'authenticated',
   'PATCH /v1/me/settings': 'authenticated',
+  'POST /v1/banks': 'banks:manage',
+  'GET /v1/banks': 'banks:read',
+  'POST /v1/banks/:id/hashes': 'banks:manage',
+  'DELETE /v1/banks/:id': 'banks:manage',
 };
 
 let app: FastifyInstance;

@@ -368,6 +368,7 @@ describe('sessions', () => {
       permissions: [
         'items:ingest',
         'items:read',
+        'banks:read',
         'notices:submit',
         'orders:receive',
         'workflow:read',

@@ -3,6 +3,7 @@
  * field is checked for type and size, and a bad record yields a reason a person can act on
  * instead of an exception.
  */
+import { isPdqRef, normalizePdqRef } from './image-refs.js';
 import type { Item } from './types.js';
 
 export const ITEM_LIMITS = Object.freeze({
@@ -120,12 +121,21 @@ export function parseItem(record: unknown): ItemParse {
       return fail(`"images" must be an array of strings, got ${typeName(r.images)}`);
     if (r.images.length > ITEM_LIMITS.images)
       return fail(`"images" has more than ${ITEM_LIMITS.images} entries`);
+    images = [];
     for (const image of r.images) {
       if (typeof image !== 'string' || image.length > ITEM_LIMITS.urlLength) {
-        return fail('"images" entries must be strings (URLs or image ids)');
+        return fail('"images" entries must be strings (URLs, image ids, paths or "pdq:" hashes)');
       }
+      if (isPdqRef(image)) {
+        const pdq = normalizePdqRef(image);
+        if (pdq === undefined) {
+          return fail(
+            `"images" entry ${images.length + 1} starts with "pdq:" but is not "pdq:" followed by the 64 hex characters of a PDQ hash`,
+          );
+        }
+        images.push(pdq);
+      } else images.push(image);
     }
-    images = r.images as string[];
   }
 
   const item: Item = {

@@ -4,14 +4,32 @@
  * few facts network features need. Computed where the item is analysed (a worker thread), so
  * that linking a million items keeps only these small records.
  */
+import { IMAGE_PDQ_PREFIX, normalizePdqRef } from './image-refs.js';
 import type { LinkItem } from './link-types.js';
 import type { Analysis, Item } from './types.js';
 
 /**
+ * What the scan found of an item's local image files (`vigil scan --images DIR`): for each
+ * path entry, its PDQ hash (64 lowercase hex) when usable for linking, or undefined when the
+ * file could not be hashed or its hash has too low a quality. Entries not in the map are
+ * read as the item gives them.
+ */
+export type LocalImageHashes = ReadonlyMap<string, string | undefined>;
+
+/**
  * Identifiers that can tie ads to one operator. URLs are left out on purpose: in ads they are
  * mostly the classifieds site's own links, which would tie every ad of a site together.
+ *
+ * Images: a `pdq:<hex>` entry is the identifier `image:pdq:<hex>` (image-links.ts merges
+ * near-identical ones before linking); a local file hashed by the scan (`localImages`) is the
+ * identifier of its hash, or none; any other entry is `image:<entry>`, which links only the
+ * very same string.
  */
-export function identifiersOf(item: Item, analysis: Analysis): string[] {
+export function identifiersOf(
+  item: Item,
+  analysis: Analysis,
+  localImages?: LocalImageHashes,
+): string[] {
   const { entities } = analysis;
   const ids = new Set<string>();
   for (const phone of entities.phones) ids.add(`phone:${phone.e164}`);
@@ -21,7 +39,15 @@ export function identifiersOf(item: Item, analysis: Analysis): string[] {
   }
   for (const wallet of entities.wallets) ids.add(`wallet:${wallet.chain}:${wallet.address}`);
   for (const onion of entities.onions) ids.add(`onion:${onion.address.toLowerCase()}`);
-  for (const image of item.images ?? []) ids.add(`image:${image}`);
+  for (const image of item.images ?? []) {
+    if (localImages?.has(image)) {
+      const hex = localImages.get(image);
+      if (hex !== undefined) ids.add(`${IMAGE_PDQ_PREFIX}${hex}`);
+      continue;
+    }
+    const pdq = normalizePdqRef(image);
+    ids.add(`image:${pdq ?? image}`);
+  }
   return [...ids].sort();
 }
 
@@ -37,13 +63,18 @@ export function isThirdPerson(text: string): boolean {
   return THIRD_PERSON.test(text) && !FIRST_PERSON.test(text);
 }
 
-export function linkItemOf(item: Item, analysis: Analysis, signature: Uint32Array): LinkItem {
+export function linkItemOf(
+  item: Item,
+  analysis: Analysis,
+  signature: Uint32Array,
+  localImages?: LocalImageHashes,
+): LinkItem {
   const phones = analysis.entities.phones;
   const text = `${item.title ?? ''}\n\n${item.body ?? ''}`;
   return {
     id: item.id,
     signature,
-    identifiers: identifiersOf(item, analysis),
+    identifiers: identifiersOf(item, analysis, localImages),
     ...(item.posted_at !== undefined && { postedAt: item.posted_at }),
     ...(item.location?.city !== undefined && { city: item.location.city }),
     ...(item.location?.region !== undefined && { region: item.location.region }),

@@ -10,7 +10,8 @@ export interface LinkItem {
   /** MinHash signature of the item's shingles (minhash.ts); empty when the text is too short. */
   readonly signature: Uint32Array;
   /** Normalized identifiers: "phone:+12125550147", "email:a@b.example", "handle:telegram:name",
-   *  "wallet:btc:bc1…", "image:<hash>", "url:<registrable domain>". Sorted, unique. */
+   *  "wallet:btc:bc1…", "image:pdq:<64 hex>" (a PDQ hash), "image:<URL or id>",
+   *  "url:<registrable domain>". Sorted, unique. */
   readonly identifiers: readonly string[];
   /** ISO 8601 posting time, when known. */
   readonly postedAt?: string;

@@ -179,6 +179,25 @@ export interface Indicator {
   readonly weight: number;
   readonly spans: readonly Span[];
   readonly citation: string;
+  /** Set on hash-bank indicators (bank-match.ts): which bank entry an image matched. */
+  readonly bankMatch?: BankMatch;
+}
+
+/**
+ * An item image (a `pdq:` entry) within the match distance of a hash in a named bank. The
+ * bank's hash itself is not repeated: readers of items are not all readers of banks.
+ */
+export interface BankMatch {
+  readonly bankId: string;
+  readonly bank: string;
+  /** victim-photos, abuse-material or other. */
+  readonly kind: string;
+  /** The item's image entry, `pdq:<64 hex>`. */
+  readonly image: string;
+  /** Hamming distance between the two PDQ hashes (0..256; a match is ≤ 31 by default). */
+  readonly distance: number;
+  /** The bank entry's label, e.g. a hotline reference or a Vigil item id (`itm_…`). */
+  readonly label?: string;
 }
 
 export interface Contribution {

@@ -11,7 +11,13 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { linkItemOf } from '../analyze/link-item.js';
+import {
+  checkImageDistance,
+  type ImageMerge,
+  mergeImageIdentifiers,
+  networkImageMatches,
+} from '../analyze/image-links.js';
+import { type LocalImageHashes, linkItemOf } from '../analyze/link-item.js';
 import type { LinkItem, LinkRecord, Network, Template } from '../analyze/link-types.js';
 import { createMinHasher, type MinHasher, shingleHashes } from '../analyze/minhash.js';
 import {
@@ -19,6 +25,7 @@ import {
   DEFAULT_HUB_TEMPLATES,
   DEFAULT_TEMPLATE_GROUPS,
 } from '../analyze/networks.js';
+import { PDQ_MATCH_DISTANCE } from '../analyze/pdq.js';
 import { createTemplateIndex, type TemplateIndex } from '../analyze/template-index.js';
 import {
   nameSlotValues,
@@ -38,6 +45,8 @@ export interface LinkOptions {
   readonly hubTemplates?: number;
   /** Separate contact groups from which a template's text is generic (links within groups). */
   readonly templateGroups?: number;
+  /** PDQ hashes at most this many bits apart are one photo (default PDQ_MATCH_DISTANCE, 31). */
+  readonly imageDistance?: number;
 }
 
 /** Settings the workers and the main thread must share so that signatures compare. */
@@ -63,11 +72,17 @@ const TITLE_CHARS = 160;
  */
 export function createLinker(
   setup: LinkSetup,
-): (item: Item, analysis: Analysis, foldedText: string, line: number) => LinkRecord {
+): (
+  item: Item,
+  analysis: Analysis,
+  foldedText: string,
+  line: number,
+  localImages?: LocalImageHashes,
+) => LinkRecord {
   const hasher: MinHasher = createMinHasher(setup);
-  return (item, analysis, foldedText, line) => {
+  return (item, analysis, foldedText, line, localImages) => {
     const signature = hasher.signature(shingleHashes(foldedText));
-    return { item: linkItemOf(item, analysis, signature), band: analysis.band, line };
+    return { item: linkItemOf(item, analysis, signature, localImages), band: analysis.band, line };
   };
 }
 
@@ -76,7 +91,8 @@ export function linkSetupOf(index: TemplateIndex): LinkSetup {
 }
 
 export function validateLinkOptions(options: LinkOptions): void {
-  const { threshold, hubTemplates, templateGroups } = options;
+  const { threshold, hubTemplates, templateGroups, imageDistance } = options;
+  if (imageDistance !== undefined) checkImageDistance(imageDistance);
   if (templateGroups !== undefined && !(Number.isInteger(templateGroups) && templateGroups >= 2)) {
     throw new VigilError(
       'LINK_OPTIONS_INVALID',
@@ -223,9 +239,11 @@ export class LinkCollector {
       };
     });
 
+    // Near-identical photos become one identifier before anything links (image-links.ts).
+    const images = mergeImageIdentifiers(this.items, this.imageDistance);
     const { networks, networkOf, hubs } = buildNetworks(
       {
-        items: this.items,
+        items: images.items,
         templateOf: (id) => this.index.templateOf(id),
         slotValues: (id) => nameValues.get(id),
       },
@@ -253,7 +271,7 @@ export class LinkCollector {
       `${io.outDir}/networks.jsonl`,
       (function* (collector: LinkCollector) {
         for (const network of ranked) {
-          yield JSON.stringify(collector.describeNetwork(network, positionOf, titles));
+          yield JSON.stringify(collector.describeNetwork(network, positionOf, titles, images));
         }
       })(this),
     );
@@ -274,6 +292,7 @@ export class LinkCollector {
           permutations: options.permutations,
           hubTemplates: this.options.hubTemplates ?? DEFAULT_HUB_TEMPLATES,
           templateGroups: this.options.templateGroups ?? DEFAULT_TEMPLATE_GROUPS,
+          imageDistance: this.imageDistance,
         },
       }),
     ]);
@@ -285,13 +304,29 @@ export class LinkCollector {
     return { templates: templates.length, networks: networks.length, hubs: hubs.length };
   }
 
+  private get imageDistance(): number {
+    return this.options.imageDistance ?? PDQ_MATCH_DISTANCE;
+  }
+
   private describeNetwork(
     network: Network,
     positionOf: (id: string) => number,
     titles: ReadonlyMap<number, string | undefined>,
+    images: ImageMerge,
   ) {
+    // The members' own photo hashes that were linked as near-identical, with their distance to
+    // the hash listed in the network's identifiers.
+    const imageMatches = networkImageMatches(
+      network,
+      network.members.slice(0, DESCRIBED_MEMBERS).map((id) => ({
+        id,
+        identifiers: this.items[positionOf(id)]?.identifiers ?? [],
+      })),
+      images,
+    );
     return {
       ...network,
+      ...(imageMatches.length > 0 && { imageMatches }),
       items: network.members.slice(0, DESCRIBED_MEMBERS).map((id) => {
         const at = positionOf(id);
         const item = this.items[at];

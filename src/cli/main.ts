@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isVigilError, VigilError } from '../shared/errors.js';
 import { VIGIL_VERSION as VERSION } from '../shared/version.js';
+import { registerBankCommands } from './bank.js';
 import { registerCaptureCommand } from './capture.js';
 import { registerCaseCommands } from './case.js';
 import { registerEvidenceCommands } from './evidence.js';
@@ -119,6 +120,15 @@ export function buildProgram(): Command {
       '--template-groups <n>',
       'a template whose ads carry this many unrelated contact groups is generic text and does not join them',
       integer(2, 1_000_000),
+    )
+    .option(
+      '--images <dir>',
+      'folder of the items\' image files: relative "images" entries are read from it and PDQ-hashed',
+    )
+    .option(
+      '--image-distance <bits>',
+      'with --link: photos whose PDQ hashes differ in at most this many bits are one photo (default 31)',
+      integer(0, 64),
     );
   for (const field of CSV_FIELDS) {
     scan.option(`--${field.replace('_', '-')}-column <name>`, `CSV column holding "${field}"`);
@@ -141,6 +151,7 @@ export function buildProgram(): Command {
         ...(typeof opts.maxLineBytes === 'number' && { maxLineBytes: opts.maxLineBytes }),
         ...(typeof opts.stats === 'string' && { stats: opts.stats }),
         ...(Object.keys(csvColumns).length > 0 && { csvColumns: csvColumns as CsvColumns }),
+        ...(typeof opts.images === 'string' && { images: opts.images }),
         workers: opts.workers as number,
         strict: opts.strict === true,
         quiet: opts.quiet === true,
@@ -153,12 +164,26 @@ export function buildProgram(): Command {
             ...(typeof opts.templateGroups === 'number' && {
               templateGroups: opts.templateGroups,
             }),
+            ...(typeof opts.imageDistance === 'number' && { imageDistance: opts.imageDistance }),
           },
         }),
       },
       io,
     );
   });
+
+  program
+    .command('hash')
+    .description(
+      'Print the PDQ perceptual hash (64 hex characters) and quality of each image, as "vigil scan --images" computes it.',
+    )
+    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)')
+    .option('--json', 'one JSON line per image', false)
+    .option('--dihedral', 'also the hashes of the eight rotations and mirror images', false)
+    .action(async (images: string[], opts: Record<string, unknown>) => {
+      const { runHash } = await import('./hash.js');
+      await runHash(images, { json: opts.json === true, dihedral: opts.dihedral === true }, io);
+    });
 
   program
     .command('networks')
@@ -330,6 +355,7 @@ export function buildProgram(): Command {
   registerCaseCommands(program, serviceIo);
   registerLawCommands(program, serviceIo);
   registerCaptureCommand(program, serviceIo);
+  registerBankCommands(program, serviceIo);
   return program;
 }
 

@@ -3,11 +3,13 @@
  * inside a worker thread, or in the main thread with --workers 0.
  */
 import { analyzeDoc, type Engine, itemDoc } from '../analyze/analyze.js';
+import { imageRefKind } from '../analyze/image-refs.js';
 import { parseItem } from '../analyze/item.js';
 import type { LinkRecord } from '../analyze/link-types.js';
 import type { ScanSummary } from '../analyze/summary.js';
 import type { Analysis, Item } from '../analyze/types.js';
 import type { Batch, InputIssue } from './input.js';
+import { type ImageHashEntry, type ImageHasher, usableHashes } from './scan-images.js';
 
 export interface BatchResult {
   /** Result lines, each ending with "\n". */
@@ -80,41 +82,120 @@ export function forEachItem(
   }
 }
 
-export function processBatch(
-  batch: Batch,
+/** The worker's half of linking (link.ts createLinker). */
+export type Linker = (
+  item: Item,
+  analysis: Analysis,
+  foldedText: string,
+  line: number,
+  localImages?: ReadonlyMap<string, string | undefined>,
+) => LinkRecord;
+
+interface BatchOutput {
+  readonly parts: string[];
+  readonly issues: InputIssue[];
+  readonly links: LinkRecord[];
+}
+
+/** Analyses one valid item into the batch's output; with --images, `images` are its hashes. */
+function analyseInto(
+  output: BatchOutput,
+  item: Item,
+  line: number,
   engine: Engine,
   summary: ScanSummary,
-  linker?: (item: Item, analysis: Analysis, foldedText: string, line: number) => LinkRecord,
-): BatchResult {
-  const parts: string[] = [];
-  const issues: InputIssue[] = [];
-  const links: LinkRecord[] = [];
-  forEachItem(
-    batch,
-    (item, _record, line) => {
-      try {
-        // The document is made once: linking shingles the same folded text the analysis read.
-        const doc = itemDoc(item);
-        const analysis = analyzeDoc(item, doc, engine);
-        summary.add(analysis, item);
-        if (linker !== undefined) links.push(linker(item, analysis, doc.folded.text, line));
-        parts.push(JSON.stringify(analysis));
-      } catch {
-        // An analyser bug must not end a long scan; the record is reported, not silently lost.
-        issues.push({
+  linker: Linker | undefined,
+  images?: readonly ImageHashEntry[],
+): void {
+  try {
+    // The document is made once: linking shingles the same folded text the analysis read.
+    const doc = itemDoc(item);
+    const analysis = analyzeDoc(item, doc, engine);
+    summary.add(analysis, item);
+    const hashed = images === undefined || images.length === 0 ? undefined : images;
+    if (linker !== undefined) {
+      output.links.push(
+        linker(
+          item,
+          analysis,
+          doc.folded.text,
           line,
-          reason: 'the analysis failed on this item (please report it with the item)',
-        });
-      }
-    },
-    issues,
-  );
+          hashed === undefined ? undefined : usableHashes(hashed),
+        ),
+      );
+    }
+    // "id" stays first: linking adds template and network ids right after it.
+    output.parts.push(
+      JSON.stringify(hashed === undefined ? analysis : { ...analysis, images: hashed }),
+    );
+  } catch {
+    // An analyser bug must not end a long scan; the record is reported, not silently lost.
+    output.issues.push({
+      line,
+      reason: 'the analysis failed on this item (please report it with the item)',
+    });
+  }
+}
+
+function resultOf(output: BatchOutput, linking: boolean): BatchResult {
+  const { parts, issues, links } = output;
   return {
     out: parts.length > 0 ? `${parts.join('\n')}\n` : '',
     issues,
     items: parts.length,
-    ...(linker !== undefined && { links }),
+    ...(linking && { links }),
   };
+}
+
+export function processBatch(
+  batch: Batch,
+  engine: Engine,
+  summary: ScanSummary,
+  linker?: Linker,
+): BatchResult {
+  const output: BatchOutput = { parts: [], issues: [], links: [] };
+  forEachItem(
+    batch,
+    (item, _record, line) => analyseInto(output, item, line, engine, summary, linker),
+    output.issues,
+  );
+  return resultOf(output, linker !== undefined);
+}
+
+/**
+ * processBatch for `vigil scan --images DIR`: each item's local image files are hashed
+ * (one item after another; a file already hashed by this worker is not decoded again) before
+ * the item is analysed, and the hashes go into its result line and its identifiers.
+ */
+export async function processBatchWithImages(
+  batch: Batch,
+  engine: Engine,
+  summary: ScanSummary,
+  linker: Linker | undefined,
+  hashImages: ImageHasher,
+): Promise<BatchResult> {
+  const output: BatchOutput = { parts: [], issues: [], links: [] };
+  const valid: { item: Item; line: number }[] = [];
+  forEachItem(batch, (item, _record, line) => valid.push({ item, line }), output.issues);
+  for (const { item, line } of valid) {
+    let images: ImageHashEntry[] | undefined;
+    if (item.images !== undefined && item.images.length > 0) {
+      try {
+        images = await hashImages(item.images);
+      } catch {
+        // The hasher records each file's failure itself; this is a safety net for a bug.
+        images = item.images
+          .filter((ref) => imageRefKind(ref, true) === 'path')
+          .map((ref) => ({
+            ref,
+            error: 'the image could not be hashed',
+            code: 'INPUT_UNREADABLE',
+          }));
+      }
+    }
+    analyseInto(output, item, line, engine, summary, linker, images);
+  }
+  return resultOf(output, linker !== undefined);
 }
 
 function isBlank(bytes: Uint8Array, start: number, end: number): boolean {

@@ -15,7 +15,8 @@ import {
 import type { Batch } from './input.js';
 import { createLinker, type LinkSetup, TEMPLATE_TEXT_OPTIONS } from './link.js';
 import { compileRuleSources, type RuleSource } from './rules-files.js';
-import { processBatch } from './scan-batch.js';
+import { type BatchResult, processBatch, processBatchWithImages } from './scan-batch.js';
+import { createImageHasher } from './scan-images.js';
 
 export interface WorkerSetup {
   readonly rules: readonly RuleSource[];
@@ -23,6 +24,8 @@ export interface WorkerSetup {
   readonly summary: SummaryOptions;
   /** With --link: the MinHash settings shared with the main thread's template index. */
   readonly link?: LinkSetup;
+  /** With --images: the resolved images folder (scan-images.ts imagesFolder). */
+  readonly images?: string;
 }
 
 export type ToWorker =
@@ -48,16 +51,23 @@ if (port !== null) {
   const engine = createEngine({ rules: compileRuleSources(setup.rules), model: setup.model });
   const summary = new ScanSummary(setup.summary);
   const linker = setup.link === undefined ? undefined : createLinker(setup.link);
+  const hashImages = setup.images === undefined ? undefined : createImageHasher(setup.images);
+  const reply = (seq: number, result: BatchResult): void => {
+    const message: FromWorker = { type: 'result', seq, ...result, issues: [...result.issues] };
+    port.postMessage(message);
+  };
   port.on('message', (message: ToWorker) => {
     if (message.type === 'batch') {
-      const result = processBatch(message.batch, engine, summary, linker);
-      const reply: FromWorker = {
-        type: 'result',
-        seq: message.seq,
-        ...result,
-        issues: [...result.issues],
-      };
-      port.postMessage(reply);
+      if (hashImages === undefined) {
+        reply(message.seq, processBatch(message.batch, engine, summary, linker));
+      } else {
+        // The pool sends a worker its next batch only after this reply, so batches never
+        // overlap; an unhandled rejection (a bug: image failures are recorded per image) ends the
+        // worker, which the pool reports as WORKER_FAILED.
+        void processBatchWithImages(message.batch, engine, summary, linker, hashImages).then(
+          (result) => reply(message.seq, result),
+        );
+      }
     } else if (message.type === 'texts') {
       const reply: FromWorker = {
         type: 'texts',

@@ -35,7 +35,8 @@ import {
   readWeights,
   rulesVersion,
 } from './rules-files.js';
-import { type BatchResult, processBatch } from './scan-batch.js';
+import { type BatchResult, processBatch, processBatchWithImages } from './scan-batch.js';
+import { createImageHasher, imagesFolder } from './scan-images.js';
 
 export interface ScanOptions {
   /** Input path; undefined or "-" reads stdin. */
@@ -58,6 +59,8 @@ export interface ScanOptions {
   readonly maxIssueMessages?: number;
   /** Group templates and networks; `out` is then a folder. */
   readonly link?: LinkOptions;
+  /** Folder holding the items' image files: relative `images` entries are hashed (PDQ). */
+  readonly images?: string;
 }
 
 export interface ScanIo {
@@ -94,6 +97,7 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
     ...(options.csvColumns !== undefined && { csvColumns: options.csvColumns }),
   };
   const inputName = options.input === undefined || options.input === '-' ? 'stdin' : options.input;
+  const imagesDir = options.images === undefined ? undefined : await imagesFolder(options.images);
   const linking = options.link === undefined ? undefined : await prepareLink(options, options.link);
   const out = await openOutput(linking?.partialResults ?? options.out, io.stdout);
 
@@ -105,8 +109,11 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
           model,
           summary: summaryOptions,
           ...(linking !== undefined && { link: linking.collector.setup }),
+          ...(imagesDir !== undefined && { images: imagesDir }),
         })
       : undefined;
+  const localImages =
+    pool === undefined && imagesDir !== undefined ? createImageHasher(imagesDir) : undefined;
   const localLinker =
     pool === undefined && linking !== undefined ? createLinker(linking.collector.setup) : undefined;
   const localEngine = pool === undefined ? createEngine({ rules, model }) : undefined;
@@ -157,8 +164,11 @@ export async function runScan(options: ScanOptions, io: ScanIo): Promise<ScanOut
       reportIssues(issues);
       if (batch === undefined) continue;
       if (pool === undefined) {
+        const engine = localEngine ?? createEngine({ rules, model });
         await writeResult(
-          processBatch(batch, localEngine ?? createEngine({ rules, model }), summary, localLinker),
+          localImages === undefined
+            ? processBatch(batch, engine, summary, localLinker)
+            : await processBatchWithImages(batch, engine, summary, localLinker, localImages),
         );
         continue;
       }

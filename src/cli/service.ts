@@ -113,4 +113,27 @@ export function registerServiceCommands(program: Command, io: ServiceIo): void {
       },
     ) => (await running()).retentionRun(flags, io),
   );
+
+  // `vigil victim-key new|rotate`: the work is in victim-key-run.ts.
+  const victimKeys = () => import('./victim-key-run.js');
+  const victimKey = program
+    .command('victim-key')
+    .description(
+      'The master key that wraps victims’ data keys (VIGIL_VICTIM_MASTER_KEY): make one, rotate to one.',
+    );
+  victimKey
+    .command('new')
+    .description('Print a fresh random master key (64 hex); keep it apart from the database.')
+    .action(async () => (await victimKeys()).victimKeyNew(io));
+  withServiceFlags(
+    victimKey
+      .command('rotate')
+      .summary('rewrap victim records under a new master key (stop the service first)')
+      .description(
+        'Rewrap every victim record from the configured master key (VIGIL_VICTIM_MASTER_KEY) to a new one, read from VIGIL_NEW_VICTIM_MASTER_KEY or --new-key-file (never the command line). Only the wrapped data keys change; safe to run again after an interruption. Stop the service during the rotation, or restart it with the new key right after: records rewrapped under the new key do not open with the old one. Exits non-zero if any record is under an unknown key.',
+      )
+      .option('--new-key-file <file>', 'file holding the new key (64 hex characters)'),
+  ).action(async (flags: ServiceFlags & { newKeyFile?: string }) =>
+    (await victimKeys()).victimKeyRotate(flags, io),
+  );
 }

@@ -4,11 +4,13 @@
  * networks.
  */
 import { analyzeItem, type Engine } from '../analyze/analyze.js';
+import { withBankMatches } from '../analyze/bank-match.js';
 import { identifiersOf } from '../analyze/link-item.js';
 import type { Analysis } from '../analyze/types.js';
 import { VigilError } from '../shared/errors.js';
 import type { ServiceStore } from '../store/repositories.js';
 import { ANALYZE_JOB } from '../store/service-store.js';
+import { type BankMatcher, createBankMatcher } from './bank-matcher.js';
 import { LINK_DELAY_MS, LINK_JOB, LINK_JOB_KEY } from './link-job.js';
 import type { JobHandler } from './runtime.js';
 
@@ -27,6 +29,11 @@ export interface AnalyzeHandlerOptions {
   readonly engine: Engine;
   /** Enqueue a link run after the analyses (default true). */
   readonly link?: boolean;
+  /**
+   * The hash banks `pdq:` images are matched against (default: the store's banks, an index
+   * per handler, i.e. per worker); false matches none.
+   */
+  readonly banks?: BankMatcher | false;
 }
 
 /**
@@ -36,13 +43,23 @@ export interface AnalyzeHandlerOptions {
 export function createAnalyzeHandler(options: AnalyzeHandlerOptions): JobHandler {
   const { store, engine } = options;
   const link = options.link ?? true;
+  const banks = options.banks ?? createBankMatcher(store);
   return {
     // The analyses are computed outside the job's transaction (see TwoPhaseHandler).
     async prepare(job) {
       const { items: ids } = analyzePayload(job.payload);
       const items = await store.items.getMany(ids);
+      // Hash banks: only items with `pdq:` images can match, and the banks are read only
+      // when some item has one.
+      const anyPdq = items.some((stored) =>
+        stored.item.images?.some((ref) => ref.toLowerCase().startsWith('pdq:')),
+      );
+      if (banks !== false && anyPdq) await banks.refresh();
       return items.map((stored) => {
-        const analysis = analyzeItem(stored.item, engine);
+        let analysis = analyzeItem(stored.item, engine);
+        if (banks !== false && anyPdq) {
+          analysis = withBankMatches(analysis, banks.match(stored.item), engine.model);
+        }
         return { id: stored.id, analysis, identifiers: identifiersOf(stored.item, analysis) };
       });
     },

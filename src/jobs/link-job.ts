@@ -21,10 +21,12 @@
  * lock while they last (a fraction of a second per 10,000 relinked items).
  */
 import { itemDoc } from '../analyze/analyze.js';
+import { mergeImageIdentifiers } from '../analyze/image-links.js';
 import { linkItemOf } from '../analyze/link-item.js';
 import type { LinkItem, Network, Template } from '../analyze/link-types.js';
 import { createMinHasher, shingleHashes } from '../analyze/minhash.js';
 import { buildNetworks, type NetworkOptions } from '../analyze/networks.js';
+import { PDQ_MATCH_DISTANCE } from '../analyze/pdq.js';
 import { createTemplateIndex, loadTemplateIndex } from '../analyze/template-index.js';
 import { nameSlotValues, type TemplateMember, templateText } from '../analyze/template-text.js';
 import { VigilError } from '../shared/errors.js';
@@ -57,6 +59,8 @@ export interface LinkHandlerOptions {
   /** Template similarity threshold of a new index; a saved index keeps its own. */
   readonly threshold?: number;
   readonly networks?: NetworkOptions;
+  /** PDQ hashes at most this many bits apart are one photo (default 31, image-links.ts). */
+  readonly imageDistance?: number;
 }
 
 export interface LinkRunSummary {
@@ -148,9 +152,12 @@ async function computeLinks(options: LinkHandlerOptions, reader: Executor): Prom
   }
 
   const { templates, nameValues } = await describeTemplates(store, reader, index.templates());
+  // Items ingested with `pdq:<hex>` images: near-identical photos become one identifier, as in
+  // `vigil scan --link` (the service never reads local image files).
+  const images = mergeImageIdentifiers(linkItems, options.imageDistance ?? PDQ_MATCH_DISTANCE);
   const { networks, networkOf } = buildNetworks(
     {
-      items: linkItems,
+      items: images.items,
       templateOf: (id) => index.templateOf(id),
       slotValues: (id) => nameValues.get(id),
     },

@@ -27,6 +27,7 @@ import { can, isAccess } from './permissions.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problems.js';
 import type { Deps, RouteEntry } from './route.js';
 import { accountRoutes, apiKeyRoutes } from './routes/accounts.js';
+import { bankRoutes } from './routes/banks.js';
 import { caseRoutes } from './routes/cases.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
@@ -306,6 +307,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   personRoutes(app, deps);
   evidenceRoutes(app, deps);
   lawRoutes(app, deps, options.law);
+  bankRoutes(app, deps);
 
   return app;
 }

@@ -13,6 +13,13 @@ export const PERMISSIONS = {
   'items:read': ['admin', 'reviewer', 'investigator', 'auditor'],
   /** Delete stored items (refused while a legal hold covers them). */
   'items:delete': ['admin'],
+  /**
+   * See which hash banks exist (names, kinds, sizes), never their hashes. Not auditors: bank
+   * content is not theirs to read.
+   */
+  'banks:read': ['admin', 'reviewer', 'investigator'],
+  /** Create, import into and delete hash banks. */
+  'banks:manage': ['admin'],
   /** Submit notices (DSA Art. 16) about content. */
   'notices:submit': ['admin', 'reviewer', 'investigator', 'advocate'],
   /** Record orders from authorities (DSA Arts 9, 10). */

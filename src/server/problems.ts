@@ -55,6 +55,16 @@ export const HTTP_STATUS = {
   BUNDLE_MANIFEST_INVALID: 422,
   BUNDLE_CUSTODY_MISMATCH: 422,
   BUNDLE_KEY_UNTRUSTED: 422,
+  // Sharing: the agreement forbids (403); a bad agreement or a bad import (400).
+  SHARE_DENIED: 403,
+  SHARE_AGREEMENT_INVALID: 400,
+  STIX_INVALID: 400,
+  MISP_INVALID: 400,
+  // Private set intersection refused (probing guards) and packages that fail to open.
+  PSI_REFUSED: 422,
+  PACKAGE_INVALID: 422,
+  PACKAGE_SIGNATURE_INVALID: 422,
+  PACKAGE_NOT_FOR_US: 422,
   // Storage
   STORE_UNAVAILABLE: 503,
   LEDGER_CORRUPT: 500,

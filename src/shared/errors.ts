@@ -56,6 +56,16 @@ export const ERROR_CODES = [
   'BUNDLE_MANIFEST_INVALID',
   'BUNDLE_CUSTODY_MISMATCH',
   'BUNDLE_KEY_UNTRUSTED',
+  // Data sharing: agreements, STIX and MISP exchange (share)
+  'SHARE_DENIED',
+  'SHARE_AGREEMENT_INVALID',
+  'STIX_INVALID',
+  'MISP_INVALID',
+  // Private set intersection and encrypted packages (share)
+  'PSI_REFUSED',
+  'PACKAGE_INVALID',
+  'PACKAGE_SIGNATURE_INVALID',
+  'PACKAGE_NOT_FOR_US',
   // Storage and the stored ledger (store)
   'STORE_UNAVAILABLE',
   'LEDGER_CORRUPT',

@@ -353,6 +353,34 @@ export interface VictimGrantTable {
   granted_at: string;
 }
 
+/** A named hash bank (0006_banks): PDQ hashes of known images, never the images. */
+export interface PdqBankTable {
+  id: string;
+  /** Unique. */
+  name: string;
+  description: string | null;
+  /** victim-photos, abuse-material or other. */
+  kind: string;
+  created_at: string;
+  /** The account id (or actor) of who made it. */
+  created_by: string;
+  /** Raised by every import that adds hashes: workers rebuild their index when it changes. */
+  version: number;
+  /** How many hashes it holds. */
+  size: number;
+  updated_at: string;
+}
+
+/** One hash of a bank; unique per bank and hash. */
+export interface PdqBankHashTable {
+  bank_id: string;
+  /** The PDQ hash as 64 lowercase hex characters. */
+  hash: string;
+  /** What the supplier calls it (a reference, a case number, a Vigil item id), ≤ 200 characters. */
+  label: string | null;
+  added_at: string;
+}
+
 export interface VigilDatabase {
   ledger_leaf: LedgerLeafTable;
   ledger_node: LedgerNodeTable;
@@ -387,6 +415,8 @@ export interface VigilDatabase {
   case_task: CaseTaskTable;
   person: PersonTable;
   victim_grant: VictimGrantTable;
+  pdq_bank: PdqBankTable;
+  pdq_bank_hash: PdqBankHashTable;
 }
 
 export type Db = Kysely<VigilDatabase>;

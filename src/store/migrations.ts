@@ -624,6 +624,46 @@ function personsMigration(dialect: SqlDialectName): Migration {
   };
 }
 
+/**
+ * Hash banks (0006_banks): named lists of PDQ hashes of known images (victim photos from an
+ * investigator, abuse material hashes from a hotline), never the images themselves. A bank's
+ * `version` rises with every import that adds hashes, so that workers know to rebuild their
+ * in-memory index (jobs/bank-matcher.ts).
+ */
+function banksMigration(dialect: SqlDialectName): Migration {
+  const t = serviceTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('pdq_bank')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('version', t.int64, (c) => c.notNull())
+        .addColumn('size', t.int64, (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addCheckConstraint(
+          'pdq_bank_kind',
+          sql`kind in ('victim-photos', 'abuse-material', 'other')`,
+        )
+        .execute();
+      await db.schema.createIndex('pdq_bank_name').on('pdq_bank').column('name').unique().execute();
+      await db.schema
+        .createTable('pdq_bank_hash')
+        .addColumn('bank_id', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('label', 'text')
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pdq_bank_hash_pk', ['bank_id', 'hash'])
+        .modifyEnd(t.withoutRowid)
+        .execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they run. */
 const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration>> = {
   '0001_ledger': ledgerMigration,
@@ -631,6 +671,7 @@ const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration
   '0003_workflow': workflowMigration,
   '0004_cases': casesMigration,
   '0005_persons': personsMigration,
+  '0006_banks': banksMigration,
 };
 
 /** The migration names this code knows, oldest first; the last is the schema version. */

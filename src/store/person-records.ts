@@ -104,5 +104,41 @@ export function createPersonRepository(db: Db): PersonRepository {
         .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
+    async grants(caseId, executor = current(db)) {
+      const rows = await executor
+        .selectFrom('victim_grant')
+        .selectAll()
+        .where('case_id', '=', caseId)
+        .orderBy('granted_at')
+        .orderBy('account_id')
+        .execute();
+      return rows.map(toGrant);
+    },
+
+    // Master key rotation (victim-keys.ts)
+    async sealedPage(afterId, limit, executor = current(db)) {
+      let query = executor
+        .selectFrom('person')
+        .select(['id', 'case_id', 'sealed', 'shredded_at'])
+        .where('sealed', 'is not', null);
+      if (afterId !== undefined) query = query.where('id', '>', afterId);
+      const rows = await query.orderBy('id').limit(limit).execute();
+      return rows.map((row) => ({
+        id: row.id,
+        caseId: row.case_id,
+        sealed: row.sealed as string,
+        ...(row.shredded_at !== null && { shreddedAt: row.shredded_at }),
+      }));
+    },
+    async replaceSealed(id, expectedSealed, newSealed, executor = current(db)) {
+      const result = await executor
+        .updateTable('person')
+        .set({ sealed: newSealed })
+        .where('id', '=', id)
+        .where('sealed', '=', expectedSealed)
+        .where('shredded_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }

@@ -392,6 +392,16 @@ export async function readVictimData(
   return { person: toPerson(person), data: data as Record<string, unknown> };
 }
 
+/** Who may open the case's victim data: members see it (it names accounts, no victim data). */
+export async function listVictimGrants(
+  store: ServiceStore,
+  caseId: string,
+  who: CaseActor,
+): Promise<VictimGrant[]> {
+  await requireCaseAccess(store, caseId, accountOf(who), 'read');
+  return store.persons.grants(caseId);
+}
+
 /** Lets a member of the case open its victim data: leads (and admins). */
 export async function grantVictimAccess(
   store: ServiceStore,

@@ -702,6 +702,104 @@ export interface PersonRepository {
   ): Promise<VictimGrant | undefined>;
   /** False when there was no such grant. */
   removeGrant(caseId: string, accountId: string, executor?: Executor): Promise<boolean>;
+  /** The case's grants, oldest first. */
+  grants(caseId: string, executor?: Executor): Promise<VictimGrant[]>;
+
+  // Master key rotation (victim-keys.ts)
+  /**
+   * Persons with a sealed record (shredded ones included), across all cases, by id ascending,
+   * the first `limit` with an id after `afterId` (keyset paging: rows added meanwhile are
+   * neither skipped twice nor met twice).
+   */
+  sealedPage(
+    afterId: string | undefined,
+    limit: number,
+    executor?: Executor,
+  ): Promise<SealedPersonRow[]>;
+  /**
+   * Replaces the sealed record of a person that is not shredded, only if it is still exactly
+   * `expectedSealed`; false (nothing written) when it changed meanwhile or was shredded.
+   */
+  replaceSealed(
+    id: string,
+    expectedSealed: string,
+    newSealed: string,
+    executor?: Executor,
+  ): Promise<boolean>;
+}
+
+/** One person's sealed record as the key rotation pages through them. */
+export interface SealedPersonRow {
+  readonly id: string;
+  readonly caseId: string;
+  /** The JSON of a SealedRecord. */
+  readonly sealed: string;
+  readonly shreddedAt?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hash banks: PDQ hashes of known images (banks.ts; units of work in bank-service.ts)
+
+export const BANK_KINDS = ['victim-photos', 'abuse-material', 'other'] as const;
+export type BankKind = (typeof BANK_KINDS)[number];
+
+export interface HashBank {
+  /** `bnk_` and 26 base32 characters. */
+  readonly id: string;
+  /** Unique among banks. */
+  readonly name: string;
+  readonly description?: string;
+  readonly kind: BankKind;
+  readonly createdAt: string;
+  /** The audit actor of who made it ("account:acc_…"). */
+  readonly createdBy: string;
+  /** Rises with every import that adds hashes. */
+  readonly version: number;
+  /** How many hashes it holds. */
+  readonly size: number;
+  readonly updatedAt: string;
+}
+
+export interface BankHash {
+  /** The PDQ hash as 64 lowercase hex characters. */
+  readonly hash: string;
+  /** ≤ 200 characters: the supplier's reference, or a Vigil item id (`itm_…`). */
+  readonly label?: string;
+  readonly addedAt: string;
+}
+
+export interface BankRepository {
+  /** Undefined, and nothing stored, when a bank has this name already. */
+  create(
+    bank: {
+      readonly name: string;
+      readonly description?: string;
+      readonly kind: BankKind;
+      readonly createdBy: string;
+    },
+    now: string,
+    executor?: Executor,
+  ): Promise<HashBank | undefined>;
+  get(id: string, executor?: Executor): Promise<HashBank | undefined>;
+  getByName(name: string, executor?: Executor): Promise<HashBank | undefined>;
+  /** Every bank, by name (banks are few). */
+  list(executor?: Executor): Promise<HashBank[]>;
+  /** Deletes a bank and its hashes; false when there was none. */
+  delete(id: string, executor?: Executor): Promise<boolean>;
+  /**
+   * Adds hashes (64 lowercase hex each) to a bank; a hash the bank holds already keeps its
+   * label. Raises the bank's version when any was added.
+   */
+  addHashes(
+    bankId: string,
+    hashes: readonly { readonly hash: string; readonly label?: string }[],
+    now: string,
+    executor?: Executor,
+  ): Promise<{ readonly added: number; readonly existing: number }>;
+  /** Every bank's id and version: what a worker compares to know its index is current. */
+  versions(executor?: Executor): Promise<{ readonly id: string; readonly version: number }[]>;
+  /** A bank's hashes by hash, the first `limit` after `after` (keyset paging). */
+  hashes(bankId: string, after: string | undefined, limit: number): Promise<BankHash[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -717,6 +815,7 @@ export interface ServiceStore {
   readonly workflow: WorkflowRepository;
   readonly cases: CaseRepository;
   readonly persons: PersonRepository;
+  readonly banks: BankRepository;
   /** The evidence ledger over the same database, where ingest seals raw captures (test doubles
    *  may leave it out). */
   readonly ledger?: LedgerStore;

@@ -10,6 +10,7 @@ import { canonicalBytes } from '../ledger/canonical-json.js';
 import { CUSTODY_FORMAT, type CustodyEvent, custodyLeaf } from '../ledger/custody.js';
 import { createAccountRepository } from './accounts.js';
 import { createAuditLog } from './audit.js';
+import { createBankRepository } from './banks.js';
 import { createCaseRepository } from './case-records.js';
 import type { Db } from './database.js';
 import { createItemRepository } from './items.js';
@@ -39,6 +40,7 @@ export function openServiceStore(db: Db): ServiceStore {
     workflow: createWorkflowRepository(db, dialect),
     cases: createCaseRepository(db),
     persons: createPersonRepository(db),
+    banks: createBankRepository(db),
     ledger: createLedgerStore(db),
     transaction: <T>(work: (trx: Db) => Promise<T>) => inTransaction(db, undefined, dialect, work),
   });

@@ -24,6 +24,7 @@ import type {
   ApiKeyRecord,
   AuditLog,
   AuditRecord,
+  BankRepository,
   CaseRepository,
   Executor,
   IngestResult,
@@ -429,6 +430,11 @@ export class MemoryStore implements ServiceStore {
   /** Persons are tested on the real store only (src/store/person-service.test.ts). */
   readonly persons = new Proxy({} as PersonRepository, {
     get: (_target, name) => () => notInDouble(`persons.${String(name)}`),
+  });
+
+  /** Hash banks are tested on the real store only (src/store/banks.test.ts, test/banks-api.test.ts). */
+  readonly banks = new Proxy({} as BankRepository, {
+    get: (_target, name) => () => notInDouble(`banks.${String(name)}`),
   });
 
   readonly audit: AuditLog = {

@@ -11,6 +11,7 @@ import {
   addPerson,
   grantVictimAccess,
   listPersons,
+  listVictimGrants,
   type PersonSettings,
   readVictimData,
   revokeVictimAccess,
@@ -162,6 +163,20 @@ export function personRoutes(app: FastifyInstance, deps: Deps): void {
       reply.code(201);
       return grant;
     },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/cases/:id/grants',
+    access: 'cases:use',
+    tags: TAGS,
+    summary: 'Who may open the victim data of a case',
+    description: 'Members. The grants, oldest first; a grant ends with membership.',
+    params: IdParams,
+    responses: { 200: z.object({ items: z.array(GrantShape) }) },
+    handler: async ({ params, principal, request }) => ({
+      items: await listVictimGrants(store, params.id, actorOf(principal, request.id)),
+    }),
   });
 
   route(app, deps, {

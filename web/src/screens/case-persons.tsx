@@ -30,7 +30,6 @@ type VictimData = NonNullable<NewPerson['victimData']>;
 type ContactKind = NonNullable<VictimData['contact']>[number]['kind'];
 type ReferralKind = NonNullable<VictimData['referrals']>[number]['kind'];
 type MeasureKind = NonNullable<VictimData['protectiveMeasures']>[number]['kind'];
-type AuditRecord = Json<paths['/v1/cases/{id}/timeline']['get']['responses'][200]>['items'][number];
 
 const CONTACT_KINDS: Record<ContactKind, string> = {
   phone: 'Phone',
@@ -914,35 +913,10 @@ function AddPerson(props: {
 // ---------------------------------------------------------------------------------------------
 // Grants (leads)
 
-/**
- * Who holds a grant, read from the case's timeline (the API lists no grants): grants minus
- * revocations, and a grant ends with membership. Oldest first.
- */
+/** Who holds a grant to open the case's victim data (a grant ends with membership). */
 async function grantsOf(caseId: string): Promise<Set<string>> {
-  const records: AuditRecord[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 20; page++) {
-    const got = must(
-      await api.GET('/v1/cases/{id}/timeline', {
-        params: {
-          path: { id: caseId },
-          query: { limit: 500, ...(cursor !== undefined && { cursor }) },
-        },
-      }),
-    );
-    records.push(...got.items);
-    cursor = got.next;
-    if (cursor === undefined) break;
-  }
-  const granted = new Set<string>();
-  for (const record of records.reverse()) {
-    const accountId = record.details?.accountId;
-    if (typeof accountId !== 'string') continue;
-    if (record.action === 'case.victim.grant') granted.add(accountId);
-    else if (record.action === 'case.victim.revoke' || record.action === 'case.member.remove')
-      granted.delete(accountId);
-  }
-  return granted;
+  const got = must(await api.GET('/v1/cases/{id}/grants', { params: { path: { id: caseId } } }));
+  return new Set(got.items.map((grant) => grant.accountId));
 }
 
 export function VictimAccess(props: {

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { api, must, type paths } from '../api/client.js';
 import { useAction, useQuery } from '../api/hooks.js';
 import { href } from '../router.js';
+import { BankMatches } from '../ui/bank-matches.js';
 import { ItemImages } from '../ui/item-image.js';
 import { type ItemAnalysis, ItemText, readAnalysis } from '../ui/item-text.js';
 import { ActionError, Badge, bandTone, Empty, MoreButton, Page, Time, View } from '../ui/kit.js';
@@ -119,6 +120,7 @@ export function ItemDetails(props: {
           {analysis.explanation.summary}
         </p>
       )}
+      <BankMatches analysis={item.analysis} label={label} />
       <section aria-label="Identifiers">
         <h3>Identifiers</h3>
         {identifiers.length === 0 ? (
