@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const PURE_MODULES = ['analyze', 'corpus', 'law', 'ledger', 'shared', 'workflow'];
+const PURE_MODULES = ['analyze', 'corpus', 'law', 'ledger', 'share', 'shared', 'workflow'];
 const FORBIDDEN: readonly [RegExp, string][] = [
   [/\bprocess\./, 'process (environment, resources)'],
   [/\bDate\.now\(/, 'the wall clock'],
