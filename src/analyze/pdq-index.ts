@@ -15,9 +15,12 @@
  * Memory (bytes per stored hash): 32 for the hash (all hashes in one Uint32Array, 8 words
  * each) + 64 for the tables (per slot, the ids sorted by slot value: one Int32Array of
  * 16 · size ids) = 96, plus a fixed 4 MiB of bucket offsets (16 x 65,537) and room to grow
- * (the hash array doubles when full; the tables are made 1/8 larger than needed). Duplicate candidates (a hash near the query in several
- * slots) are not tracked with a per-hash stamp: they are nearly all true matches, so the
- * matches are de-duplicated after sorting instead, which costs no memory per hash.
+ * (the hash array doubles when full; the tables are made 1/8 larger than needed): about 110
+ * bytes per hash at a million (BENCHMARKS.md). Duplicate candidates (a hash near the query in
+ * several slots) are not tracked with a per-hash stamp: they are nearly all true matches, so
+ * the matches are de-duplicated after sorting instead, which costs no memory per hash. A
+ * candidate's distance is popcount over 8 words, cut short after 4 when those already exceed
+ * the limit (a random hash differs in about 64 bits there).
  *
  * Adds are cheap: the tables are rebuilt (a counting sort, linear in the size) lazily, by a
  * search, once enough hashes have been added since the last rebuild; until then the hashes
