@@ -111,6 +111,16 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'GET /v1/banks': 'banks:read',
   'POST /v1/banks/:id/hashes': 'banks:manage',
   'DELETE /v1/banks/:id': 'banks:manage',
+  'POST /v1/share/psi': 'public',
+  'POST /v1/share/inbox': 'public',
+  'GET /v1/share/partners': 'share:use',
+  'POST /v1/share/partners': 'share:manage',
+  'POST /v1/share/partners/:org/confirm': 'share:manage',
+  'GET /v1/share/agreements': 'share:use',
+  'POST /v1/share/agreements': 'share:manage',
+  'GET /v1/share/packages': 'share:use',
+  'POST /v1/share/exports': 'share:use',
+  'POST /v1/share/packages/:id/accept': 'share:use',
 };
 
 let app: FastifyInstance;

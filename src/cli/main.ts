@@ -15,6 +15,7 @@ import type { CsvColumns } from './input.js';
 import { registerLawCommands } from './law.js';
 import type { ScanIo } from './scan.js';
 import { registerServiceCommands } from './service.js';
+import { registerShareCommands } from './share.js';
 import { registerWorkflowCommands } from './workflow.js';
 
 // Each command loads what it needs when it runs: the analysis engine and the database layer
@@ -353,6 +354,7 @@ export function buildProgram(): Command {
   registerServiceCommands(program, serviceIo);
   registerWorkflowCommands(program, serviceIo);
   registerCaseCommands(program, serviceIo);
+  registerShareCommands(program, serviceIo);
   registerLawCommands(program, serviceIo);
   registerCaptureCommand(program, serviceIo);
   registerBankCommands(program, serviceIo);

@@ -36,6 +36,8 @@ import { lawRoutes } from './routes/law.js';
 import { personRoutes } from './routes/persons.js';
 import { auditRoutes, jobRoutes, linkRoutes } from './routes/read.js';
 import { sessionRoutes } from './routes/session.js';
+import { shareRoutes } from './routes/share.js';
+import { sharePsiRoutes } from './routes/share-psi.js';
 import { workflowRoutes } from './routes/workflow.js';
 import { zodValidatorCompiler } from './schema.js';
 
@@ -308,6 +310,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   evidenceRoutes(app, deps);
   lawRoutes(app, deps, options.law);
   bankRoutes(app, deps);
+  sharePsiRoutes(app, deps);
+  shareRoutes(app, deps);
 
   return app;
 }

@@ -41,6 +41,13 @@ export const PERMISSIONS = {
    * store/case-service.ts). Not auditors: they read the audit trail, never case content.
    */
   'cases:use': ['admin', 'reviewer', 'investigator', 'advocate'],
+  /**
+   * Share with partner organisations under agreements: export packages of cases one leads,
+   * accept received packages into cases, run private matching. Not auditors or advocates.
+   */
+  'share:use': ['admin', 'investigator'],
+  /** Register and confirm partners and record agreements. */
+  'share:manage': ['admin'],
   /** Read the transparency report. */
   'transparency:read': ['admin', 'reviewer', 'auditor'],
   /** Ask the legal knowledge base (definitions, offences, jurisdiction, routes, duties). */

@@ -147,7 +147,7 @@ export function psiRequest(
   checkSize(session, distinct.length, 'own');
   const order = shuffledIndices(distinct.length, randomBytes);
   const sent = order.map((i) => distinct[i] as string);
-  const points = sent.map((item) => encodePoint(hashItem(item).multiply(session.scalar)));
+  const points = sent.map((item) => encodePoint(hashToPoint(item).multiply(session.scalar)));
   return {
     request: { format: PSI_FORMAT, session: session.id, round: 'request', points },
     pending: { session: session.id, items: sent, inputIndex: order },
@@ -173,7 +173,7 @@ export function psiRespond(
   const doubled = theirs.map((point) => encodePoint(point.multiply(session.scalar)));
   const order = shuffledIndices(distinct.length, randomBytes);
   const points = order.map((i) =>
-    encodePoint(hashItem(distinct[i] as string).multiply(session.scalar)),
+    encodePoint(hashToPoint(distinct[i] as string).multiply(session.scalar)),
   );
   return { format: PSI_FORMAT, session: session.id, round: 'response', doubled, points };
 }
@@ -333,9 +333,13 @@ export function psiRateLimit(
 
 // --- Helpers --------------------------------------------------------------------------------
 
-/** H(item): RFC 9380 hash-to-curve for ristretto255 with DST `vigil-psi-v1`. */
-export function hashItem(item: string): RistrettoPoint {
+function hashToPoint(item: string): RistrettoPoint {
   return ristretto255_hasher.hashToCurve(utf8.encode(item), { DST: PSI_DST });
+}
+
+/** H(item) as its 32-byte ristretto255 encoding: RFC 9380 hash-to-curve, DST `vigil-psi-v1`. */
+export function hashItem(item: string): Uint8Array {
+  return hashToPoint(item).toBytes();
 }
 
 function distinctItems(items: readonly string[]): string[] {

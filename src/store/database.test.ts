@@ -65,6 +65,10 @@ const TABLES = [
   'review_job',
   'reviewer_settings',
   'session',
+  'share_agreement',
+  'share_package',
+  'share_partner',
+  'share_psi',
   'template',
   'victim_grant',
   'vigil_migration',
@@ -122,6 +126,8 @@ const INDEXES = [
   { name: 'review_job_subject', table: 'review_job' },
   { name: 'session_account', table: 'session' },
   { name: 'session_expires', table: 'session' },
+  { name: 'share_package_time', table: 'share_package' },
+  { name: 'share_psi_partner', table: 'share_psi' },
   { name: 'template_size', table: 'template' },
 ];
 

@@ -372,6 +372,41 @@ export interface PdqBankTable {
 }
 
 /** One hash of a bank; unique per bank and hash. */
+/** A partner organisation (store/share-records.ts); the record is kept whole in `json`. */
+export interface SharePartnerTable {
+  org: string;
+  added_at: string;
+  json: string;
+}
+
+/** A data-sharing agreement (share/agreement.ts), kept whole in `json`. */
+export interface ShareAgreementTable {
+  id: string;
+  added_at: string;
+  json: string;
+}
+
+/** A package sent ('out') or received ('in'), its manifest and state in `json`. */
+export interface SharePackageTable {
+  id: string;
+  direction: 'out' | 'in';
+  partner: string;
+  status: string;
+  created_at: string;
+  json: string;
+}
+
+/** A private-matching session with a partner, for rate limits and the record. */
+export interface SharePsiTable {
+  id: string;
+  partner: string;
+  /** 'initiator' or 'responder'. */
+  role: string;
+  at: string;
+  items: number;
+  json: string;
+}
+
 export interface PdqBankHashTable {
   bank_id: string;
   /** The PDQ hash as 64 lowercase hex characters. */
@@ -417,6 +452,10 @@ export interface VigilDatabase {
   victim_grant: VictimGrantTable;
   pdq_bank: PdqBankTable;
   pdq_bank_hash: PdqBankHashTable;
+  share_partner: SharePartnerTable;
+  share_agreement: ShareAgreementTable;
+  share_package: SharePackageTable;
+  share_psi: SharePsiTable;
 }
 
 export type Db = Kysely<VigilDatabase>;

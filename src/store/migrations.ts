@@ -664,6 +664,60 @@ function banksMigration(dialect: SqlDialectName): Migration {
   };
 }
 
+/**
+ * Sharing between instances (0007_share): partner organisations and their public keys, data
+ * sharing agreements, the packages sent and received, and private-matching sessions (for rate
+ * limits). Each record is kept whole as JSON beside the columns that are queried.
+ */
+function shareMigration(dialect: SqlDialectName): Migration {
+  const t = serviceTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('share_partner')
+        .addColumn('org', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('share_agreement')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('share_package')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('partner', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addCheckConstraint('share_package_direction', sql`direction in ('out', 'in')`)
+        .execute();
+      await db.schema
+        .createIndex('share_package_time')
+        .on('share_package')
+        .columns(['created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('share_psi')
+        .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+        .addColumn('partner', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('items', t.int64, (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('share_psi_partner')
+        .on('share_psi')
+        .columns(['partner', 'role', 'at'])
+        .execute();
+    },
+  };
+}
+
 /** Every migration by name; names sort in the order they run. */
 const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration>> = {
   '0001_ledger': ledgerMigration,
@@ -672,6 +726,7 @@ const MIGRATIONS: Readonly<Record<string, (dialect: SqlDialectName) => Migration
   '0004_cases': casesMigration,
   '0005_persons': personsMigration,
   '0006_banks': banksMigration,
+  '0007_share': shareMigration,
 };
 
 /** The migration names this code knows, oldest first; the last is the schema version. */

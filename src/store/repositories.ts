@@ -816,6 +816,8 @@ export interface ServiceStore {
   readonly cases: CaseRepository;
   readonly persons: PersonRepository;
   readonly banks: BankRepository;
+  /** Partners, agreements, packages and matching sessions (store/share-records.ts). */
+  readonly share: ShareRepository;
   /** The evidence ledger over the same database, where ingest seals raw captures (test doubles
    *  may leave it out). */
   readonly ledger?: LedgerStore;
@@ -825,4 +827,93 @@ export interface ServiceStore {
    * holds the database's write lock from its start.
    */
   transaction<T>(work: (trx: Executor) => Promise<T>): Promise<T>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharing (store/share-records.ts)
+
+/** A partner organisation, registered by its public keys and confirmed out of band. */
+export interface Partner {
+  /** The organisation id its keys carry (share/keys.ts ORG_ID_PATTERN). */
+  readonly org: string;
+  readonly name: string;
+  /** Its public keys as one line of text (share/keys.ts formatOrgPublicKey). */
+  readonly publicKey: string;
+  readonly fingerprint: string;
+  /** Where its instance receives packages and matching requests (http or https base URL). */
+  readonly url?: string;
+  /** Its evidence log's verifier keys (ledger note format), to check the bundles it sends. */
+  readonly logKeys: readonly string[];
+  readonly addedAt: string;
+  readonly addedBy: string;
+  /** Set when someone compared the fingerprint with the partner out of band. */
+  readonly confirmedAt?: string;
+  readonly confirmedBy?: string;
+}
+
+export interface StoredAgreement {
+  readonly id: string;
+  /** The agreement as given (validated by share/agreement.ts parseAgreement when used). */
+  readonly agreement: unknown;
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+export type PackageStatus = 'sent' | 'written' | 'received' | 'accepted' | 'rejected';
+
+export interface SharePackageRecord {
+  readonly id: string;
+  readonly direction: 'out' | 'in';
+  readonly partner: string;
+  readonly agreementId: string;
+  readonly status: PackageStatus;
+  readonly createdAt: string;
+  /** The package's manifest (share/package.ts PackageManifest), once it is known. */
+  readonly manifest?: unknown;
+  /** SHA-256 of the package bytes; received packages keep their bytes in the blob store. */
+  readonly sha256: string;
+  readonly size: number;
+  /** The case a received package was accepted into, or an outgoing one was made from. */
+  readonly caseId?: string;
+  /** Evidence ids sealed from a received package. */
+  readonly evidence?: readonly string[];
+  readonly note?: string;
+}
+
+export interface PsiRecord {
+  readonly id: string;
+  readonly partner: string;
+  readonly role: 'initiator' | 'responder';
+  readonly at: string;
+  /** How many identifiers this side put in. */
+  readonly items: number;
+  readonly agreementId: string;
+  /** For the initiator: how many were in common. */
+  readonly matched?: number;
+  /** For the responder: how many identifiers the partner sent (its daily limit counts these). */
+  readonly partnerItems?: number;
+}
+
+export interface ShareRepository {
+  savePartner(partner: Partner, executor?: Executor): Promise<void>;
+  getPartner(org: string, executor?: Executor): Promise<Partner | undefined>;
+  partners(executor?: Executor): Promise<Partner[]>;
+  saveAgreement(agreement: StoredAgreement, executor?: Executor): Promise<void>;
+  getAgreement(id: string, executor?: Executor): Promise<StoredAgreement | undefined>;
+  agreements(executor?: Executor): Promise<StoredAgreement[]>;
+  savePackage(record: SharePackageRecord, executor?: Executor): Promise<void>;
+  getPackage(id: string, executor?: Executor): Promise<SharePackageRecord | undefined>;
+  /** Newest first, at most `limit`. */
+  packages(
+    filter: { readonly direction?: 'out' | 'in'; readonly limit: number },
+    executor?: Executor,
+  ): Promise<SharePackageRecord[]>;
+  savePsi(record: PsiRecord, executor?: Executor): Promise<void>;
+  /** The partner's sessions in this role since `since`, oldest first (rate limits). */
+  psiSince(
+    partner: string,
+    role: PsiRecord['role'],
+    since: string,
+    executor?: Executor,
+  ): Promise<PsiRecord[]>;
 }

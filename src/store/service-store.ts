@@ -20,6 +20,7 @@ import { createPersonRepository } from './person-records.js';
 import { createJobQueue } from './queue.js';
 import type { Executor, IngestResult, ServiceStore } from './repositories.js';
 import { dialectOf, inTransaction, itemId } from './service-common.js';
+import { createShareRepository } from './share-records.js';
 import { createWorkflowRepository } from './workflow-records.js';
 
 /**
@@ -41,6 +42,7 @@ export function openServiceStore(db: Db): ServiceStore {
     cases: createCaseRepository(db),
     persons: createPersonRepository(db),
     banks: createBankRepository(db),
+    share: createShareRepository(db),
     ledger: createLedgerStore(db),
     transaction: <T>(work: (trx: Db) => Promise<T>) => inTransaction(db, undefined, dialect, work),
   });

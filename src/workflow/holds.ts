@@ -93,7 +93,10 @@ export const holdSchema = z
       ctx.addIssue({ code: 'custom', path: [path], message });
     const s = h.scope;
     if (s.itemIds.length + s.evidenceIds.length + s.accountIds.length + s.caseIds.length === 0) {
-      add('scope', 'name what is held: at least one of itemIds, evidenceIds, accountIds or caseIds');
+      add(
+        'scope',
+        'name what is held: at least one of itemIds, evidenceIds, accountIds or caseIds',
+      );
     }
     const max = HOLD_RULES[h.basis].renewal?.max ?? 0;
     if (h.renewals.length > max) {

@@ -42,6 +42,7 @@ import type {
   StoredItem,
   WorkflowRepository,
 } from '../../src/store/repositories.js';
+import type { ShareRepository } from '../../src/store/share-records.js';
 
 interface State {
   items: Map<string, StoredItem>;
@@ -432,6 +433,10 @@ export class MemoryStore implements ServiceStore {
     get: (_target, name) => () => notInDouble(`persons.${String(name)}`),
   });
 
+  /** Sharing is tested on the real store only (src/store/share-service.test.ts, test/share-*.test.ts). */
+  readonly share = new Proxy({} as ShareRepository, {
+    get: (_target, name) => () => notInDouble(`share.${String(name)}`),
+  });
   /** Hash banks are tested on the real store only (src/store/banks.test.ts, test/banks-api.test.ts). */
   readonly banks = new Proxy({} as BankRepository, {
     get: (_target, name) => () => notInDouble(`banks.${String(name)}`),
