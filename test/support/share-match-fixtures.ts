@@ -120,7 +120,7 @@ export function agreementBetween(
       papCeiling: 'amber',
       retentionDays: 90,
       onwardSharing: 'none',
-      validity: { from: '2025-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z' },
+      validity: { from: '2025-01-01T00:00:00Z', until: '2099-01-01T00:00:00Z' },
     },
   };
 }
