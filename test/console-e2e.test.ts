@@ -11,8 +11,8 @@
  * Chromium is required: .ci/run installs it and names it in VIGIL_CHROMIUM. A missing browser
  * fails the test; it is never skipped.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -29,6 +29,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../src/jobs/page-capture.js';
 import { verifyBundle } from '../src/ledger/bundle.js';
+import {
+  formatOrgPublicKey,
+  generateOrgKeys,
+  type OrgPublicKeys,
+  orgKeyFingerprint,
+  parseOrgPublicKey,
+  toPublicKeys,
+} from '../src/share/keys.js';
 import { openBundle } from '../src/store/bundle-io.js';
 
 const require = createRequire(import.meta.url);
@@ -37,6 +45,7 @@ const SCREENSHOTS = new URL('../docs/screenshots/', import.meta.url).pathname;
 const CHROMIUM = process.env.VIGIL_CHROMIUM || '/usr/bin/chromium';
 
 let server: ChildProcess | undefined;
+let dataDir = '';
 let browser: Browser | undefined;
 let url = '';
 let login = { email: '', password: '' };
@@ -80,7 +89,7 @@ async function startTestPage(): Promise<void> {
 }
 
 async function startService(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-console-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'vigil-console-'));
   const child = spawn(
     process.execPath,
     [CLI, 'start', '--data-dir', dataDir, '--port', '0', '--demo-items', '1500'],
@@ -221,7 +230,10 @@ describe('the web console', () => {
     const page = await context.newPage();
     const failures: string[] = [];
     let signedIn = false;
-    /** While set, the browser's log of a 403 or 410 is expected (victim data refused or destroyed). */
+    /**
+     * While set, the browser's log of a 400, 403, 409 or 410 is expected (victim data refused or
+     * destroyed, a wrong partner fingerprint, sharing without organisation keys).
+     */
     let refusalExpected = false;
     const a11y: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
@@ -230,7 +242,7 @@ describe('the web console', () => {
       // browser logs every refused request.
       const expected =
         (message.text().includes('status of 401') && !signedIn) ||
-        (/status of (403|410)/.test(message.text()) && refusalExpected);
+        (/status of (400|403|409|410)/.test(message.text()) && refusalExpected);
       if (message.type() === 'error' && !expected) failures.push(message.text());
     });
 
@@ -488,6 +500,173 @@ describe('the web console', () => {
     await persons.getByRole('button', { name: 'Show personal data of Wren-7' }).click();
     await visible(persons.getByText('This victim’s personal data was destroyed.'));
     refusalExpected = false;
+
+    // Sharing: the admin sees partners, agreements and packages, empty on a fresh instance.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Sharing' })
+      .click();
+    await visible(page.getByRole('heading', { name: 'Partners', exact: true }));
+    await visible(page.getByText('No partners yet.'));
+    for (const problem of await accessibilityProblems(page)) a11y.push(`partners: ${problem}`);
+    const sharingNav = page.getByRole('navigation', { name: 'Sharing' });
+    await sharingNav.getByRole('link', { name: 'Agreements' }).click();
+    await visible(page.getByRole('heading', { name: 'Agreements', exact: true }));
+    await visible(page.getByText('No agreements yet.'));
+    for (const problem of await accessibilityProblems(page)) a11y.push(`agreements: ${problem}`);
+    // Without organisation keys (`vigil share init` never ran) an agreement cannot be recorded:
+    // the console shows the API's detail, which names the command.
+    await page.getByRole('button', { name: 'Record an agreement' }).click();
+    await page.getByRole('button', { name: 'Fill in an example' }).click();
+    expect(await page.getByLabel('Agreement (JSON)').inputValue()).toContain('"parties"');
+    refusalExpected = true;
+    await page.getByRole('button', { name: 'Record agreement' }).click();
+    await visible(
+      page
+        .getByRole('alert')
+        .getByText(/vigil share init --org/)
+        .first(),
+    );
+    refusalExpected = false;
+    for (const problem of await accessibilityProblems(page))
+      a11y.push(`record agreement: ${problem}`);
+    await sharingNav.getByRole('link', { name: 'Packages' }).click();
+    await visible(page.getByRole('heading', { name: 'Packages', exact: true }));
+    await visible(page.getByText('No packages sent or received yet.'));
+    for (const problem of await accessibilityProblems(page)) a11y.push(`packages: ${problem}`);
+
+    // A partner registered by its public key line is NOT CONFIRMED until its fingerprint, read
+    // out of band, is typed in; a wrong one is refused with the API's explanation.
+    const partnerKeys = toPublicKeys(
+      generateOrgKeys('org.partner-e2e', (n) => new Uint8Array(randomBytes(n))),
+    );
+    await sharingNav.getByRole('link', { name: 'Partners' }).click();
+    await visible(page.getByRole('heading', { name: 'Partners', exact: true }));
+    await page.getByRole('button', { name: 'Register a partner' }).click();
+    await page.getByLabel('Public key line').fill(formatOrgPublicKey(partnerKeys));
+    await page.getByLabel('Partner name').fill('Partner Anti-Trafficking Unit (test)');
+    await page.getByRole('button', { name: 'Register partner' }).click();
+    const partnerRow = page.getByRole('row', { name: /org\.partner-e2e/ });
+    await visible(partnerRow.getByText('NOT CONFIRMED', { exact: true }));
+    await visible(partnerRow.getByText(orgKeyFingerprint(partnerKeys), { exact: true }));
+    await partnerRow.getByRole('button', { name: 'Confirm the key of org.partner-e2e' }).click();
+    const typed = page.getByLabel('Fingerprint as the partner read it');
+    await expect(typed.inputValue()).resolves.toBe('');
+    await typed.fill(
+      orgKeyFingerprint(partnerKeys).replace(/^[0-9a-f]/, (d) => (d === '0' ? '1' : '0')),
+    );
+    refusalExpected = true;
+    await page.getByRole('button', { name: 'Confirm key' }).click();
+    await visible(
+      page
+        .getByRole('alert')
+        .getByText(/That fingerprint is not the one registered for org\.partner-e2e/),
+    );
+    refusalExpected = false;
+    await visible(partnerRow.getByText('NOT CONFIRMED', { exact: true }));
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'sharing-partners', a11y);
+
+    // The fingerprint as read out of band confirms the key; the case's lead can then choose the
+    // partner when sharing the case (no agreement can be recorded here: no organisation keys).
+    await typed.fill(orgKeyFingerprint(partnerKeys).toUpperCase());
+    await page.getByRole('button', { name: 'Confirm key' }).click();
+    await visible(page.getByText('Confirmed the key of Partner Anti-Trafficking Unit (test)'));
+    await visible(partnerRow.getByText('Confirmed', { exact: true }));
+    await page.goto(`${url}/console/#/cases/${encodeURIComponent(caseId)}`);
+    const sharePanel = page.getByRole('region', { name: 'Share with a partner' });
+    await visible(sharePanel.getByLabel('Partner', { exact: true }));
+    await expect(sharePanel.getByLabel('Partner', { exact: true }).inputValue()).resolves.toBe(
+      'org.partner-e2e',
+    );
+    await expect(sharePanel.getByLabel('Marking (TLP)').inputValue()).resolves.toBe('amber');
+    await expect(
+      sharePanel.getByLabel('Agreement', { exact: true }).textContent(),
+    ).resolves.toContain('No agreement with this partner');
+    await visible(sharePanel.getByText(/Victim data is never included/));
+    await expect(
+      sharePanel.getByRole('button', { name: 'Share and download' }).isDisabled(),
+    ).resolves.toBe(true);
+    await page.waitForLoadState('networkidle');
+    for (const problem of await accessibilityProblems(page)) a11y.push(`share case: ${problem}`);
+
+    // Once `vigil share init` has made this instance's keys, the admin records an agreement with
+    // the partner (indicators, for investigations) and it is listed with its terms.
+    const init = spawnSync(
+      process.execPath,
+      [CLI, 'share', 'init', '--org', 'org.vigil-e2e', '--data-dir', dataDir],
+      { encoding: 'utf8', env: { ...process.env, VIGIL_VICTIM_MASTER_KEY: VICTIM_MASTER_KEY } },
+    );
+    expect(init.status, init.stderr).toBe(0);
+    const hexOf = (keys: OrgPublicKeys) => orgKeyFingerprint(keys).replaceAll(' ', '');
+    const agreement = {
+      id: 'ag-e2e-1',
+      title: 'Console test exchange with the partner unit',
+      parties: [
+        {
+          organisationId: 'org.vigil-e2e',
+          name: 'Vigil console test',
+          keyFingerprints: [hexOf(parseOrgPublicKey(init.stdout.trim()))],
+        },
+        {
+          organisationId: 'org.partner-e2e',
+          name: 'Partner Anti-Trafficking Unit (test)',
+          keyFingerprints: [hexOf(partnerKeys)],
+        },
+      ],
+      purposes: { allowed: ['investigation'], description: 'Investigate the network.' },
+      legalBasis: { kind: 'bilateral-agreement', reference: 'MoU E2E', citation: 'Test MoU' },
+      dataCategories: ['indicators'],
+      maxTlp: 'amber',
+      papCeiling: 'amber',
+      retentionDays: 30,
+      onwardSharing: 'none',
+      validity: { from: '2020-01-01T00:00:00Z', until: '2100-01-01T00:00:00Z' },
+    };
+    await page.goto(`${url}/console/#/sharing/agreements`);
+    await visible(page.getByRole('heading', { name: 'Agreements', exact: true }));
+    await page.getByRole('button', { name: 'Record an agreement' }).click();
+    await page.getByLabel('Agreement (JSON)').fill(JSON.stringify(agreement, null, 2));
+    await page.getByRole('button', { name: 'Record agreement' }).click();
+    await visible(page.getByText('Recorded agreement ag-e2e-1.'));
+    const agreementRow = page.getByRole('row', { name: /ag-e2e-1/ });
+    await visible(agreementRow.getByText('TLP:AMBER', { exact: true }));
+    await visible(agreementRow.getByText('in force', { exact: true }));
+    for (const problem of await accessibilityProblems(page))
+      a11y.push(`agreements listed: ${problem}`);
+
+    // Sharing the case for a purpose and with parts the agreement does not allow is refused,
+    // naming the clauses; for an allowed purpose, the indicators are packaged and downloaded.
+    await page.goto(`${url}/console/#/cases/${encodeURIComponent(caseId)}`);
+    await visible(sharePanel.getByLabel('Agreement', { exact: true }));
+    await sharePanel.getByLabel('Agreement', { exact: true }).selectOption('ag-e2e-1');
+    await sharePanel.getByLabel('Purpose').selectOption('prosecution');
+    refusalExpected = true;
+    await sharePanel.getByRole('button', { name: 'Share and download' }).click();
+    const refusal = sharePanel.getByRole('alert');
+    await visible(refusal.getByText('Refused by the agreement.'));
+    await visible(refusal.getByText(/^Clause 2/));
+    await visible(refusal.getByText(/^Clause 4/));
+    refusalExpected = false;
+    for (const problem of await accessibilityProblems(page)) a11y.push(`share refused: ${problem}`);
+    await sharePanel.getByLabel('Purpose').selectOption('investigation');
+    await sharePanel.getByRole('checkbox', { name: /^Evidence/ }).uncheck();
+    await sharePanel.getByRole('checkbox', { name: /^Summary/ }).uncheck();
+    const [shared] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      sharePanel.getByRole('button', { name: 'Share and download' }).click(),
+    ]);
+    expect(shared.suggestedFilename()).toMatch(/\.vshare$/);
+    await visible(sharePanel.getByText(/^Downloaded .*\.vshare, encrypted to Partner/));
+
+    // The package is listed as sent, with its case.
+    await page.goto(`${url}/console/#/sharing/packages`);
+    await visible(page.getByRole('heading', { name: 'Packages', exact: true }));
+    const packageRow = page.getByRole('row', { name: /org\.partner-e2e/ });
+    await visible(packageRow.getByRole('cell', { name: 'Sent', exact: true }));
+    await visible(packageRow.getByRole('link', { name: caseId }));
+    for (const problem of await accessibilityProblems(page))
+      a11y.push(`packages listed: ${problem}`);
 
     expect(failures).toEqual([]);
     expect(a11y).toEqual([]);

@@ -21,6 +21,7 @@ import { NetworkScreen, NetworksScreen, TemplateScreen } from './screens/network
 import { QueueScreen } from './screens/queue.js';
 import { ReviewScreen } from './screens/review.js';
 import { SettingsScreen } from './screens/settings.js';
+import { SharingScreen } from './screens/sharing.js';
 import { TransparencyScreen } from './screens/transparency.js';
 import { SessionProvider, useSession } from './session.js';
 import { SignIn } from './sign-in.js';
@@ -41,6 +42,7 @@ const NAV: readonly NavEntry[] = [
   { path: 'referrals', label: 'Referrals', permission: 'workflow:read' },
   { path: 'holds', label: 'Holds', permission: 'workflow:read' },
   { path: 'law', label: 'Law', permission: 'law:read' },
+  { path: 'sharing', label: 'Sharing', permission: 'share:use' },
   { path: 'transparency', label: 'Transparency', permission: 'transparency:read' },
 ];
 
@@ -74,6 +76,8 @@ function screenFor(path: readonly string[]): ReactNode {
       return <LawScreen />;
     case 'transparency':
       return <TransparencyScreen />;
+    case 'sharing':
+      return <SharingScreen tab={second} />;
     case 'settings':
       return <SettingsScreen />;
     default:

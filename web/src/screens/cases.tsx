@@ -36,6 +36,7 @@ import {
   Section,
 } from './case-kit.js';
 import { Persons, VictimAccess } from './case-persons.js';
+import { CaseShare } from './case-share.js';
 
 const PAGE_SIZE = 25;
 const TIMELINE_PAGE = 30;
@@ -382,6 +383,9 @@ export function CaseScreen(props: { readonly caseId: string }) {
             <Members data={data} powers={powers} onChanged={changed} />
             {powers.manage && <VictimAccess data={data} round={round} onChanged={changed} />}
             <CourtPackage caseId={caseId} powers={powers} onChanged={changed} />
+            {powers.manage && session.can('share:use') && (
+              <CaseShare caseId={caseId} tlp={data.case.tlp} />
+            )}
             <Timeline caseId={caseId} round={round} />
           </div>
         </div>
