@@ -3,9 +3,12 @@
  * the account named by `--as`, checked as the API checks a caller, and the plain output they
  * print.
  */
+import { randomBytes } from 'node:crypto';
 import { can, type Permission } from '../server/permissions.js';
 import { VigilError } from '../shared/errors.js';
+import { VIGIL_VERSION } from '../shared/version.js';
 import type { Account, ServiceStore } from '../store/repositories.js';
+import { type Vault, withStoreVault } from '../store/vault.js';
 
 /**
  * The enabled account named by `--as`, whose roles grant `permission` (the one the API route
@@ -63,4 +66,23 @@ export async function emailsOf(
     if (account !== undefined) emails.set(id, account.email ?? account.name);
   }
   return emails;
+}
+
+/** Runs `work` with the evidence vault of the command's store and data folder. */
+export function withCommandVault<T>(
+  store: ServiceStore,
+  dataDir: string,
+  now: () => Date,
+  work: (vault: Vault) => Promise<T>,
+): Promise<T> {
+  return withStoreVault(
+    store,
+    {
+      dataDir,
+      tool: { name: 'vigil', version: VIGIL_VERSION },
+      now,
+      randomBytes: (size) => new Uint8Array(randomBytes(size)),
+    },
+    work,
+  );
 }

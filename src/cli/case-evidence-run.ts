@@ -4,16 +4,13 @@
  * configured store. The evidence files and the log's signing key are in the data folder; the
  * log is in the store's database, the same one the server and its workers use.
  */
-import { randomBytes } from 'node:crypto';
 import { capturePage, DEFAULT_TIMEOUT_MS } from '../jobs/page-capture.js';
 import { VigilError } from '../shared/errors.js';
 import { VIGIL_VERSION } from '../shared/version.js';
 import { requireCaseAccess } from '../store/case-service.js';
 import { caseEvidence, exportCourtPackage } from '../store/evidence-service.js';
-import type { ServiceStore } from '../store/repositories.js';
 import { parseMasterKey } from '../store/sealed-records.js';
-import { openStoreVault, type Vault } from '../store/vault.js';
-import { json, table } from './acting.js';
+import { json, table, withCommandVault } from './acting.js';
 import { type CaseFlags, checkId, withCase } from './case-run.js';
 import { configOf, type ServiceIo } from './service-run.js';
 
@@ -25,30 +22,6 @@ function checkText(value: string | undefined, option: string): void {
   }
 }
 
-async function withVault<T>(
-  store: ServiceStore,
-  dataDir: string,
-  now: () => Date,
-  work: (vault: Vault) => Promise<T>,
-): Promise<T> {
-  if (store.ledger === undefined) {
-    throw new VigilError('STORE_UNAVAILABLE', 'This store has no evidence ledger.');
-  }
-  const vault = await openStoreVault({
-    db: store.db,
-    ledger: store.ledger,
-    dataDir,
-    tool: { name: 'vigil', version: VIGIL_VERSION },
-    now,
-    randomBytes: (size) => new Uint8Array(randomBytes(size)),
-  });
-  try {
-    return await work(vault);
-  } finally {
-    await vault.close();
-  }
-}
-
 export async function caseEvidenceList(
   caseId: string,
   flags: CaseFlags,
@@ -57,7 +30,7 @@ export async function caseEvidenceList(
   checkId(caseId, 'case id');
   const { dataDir } = configOf(flags, io);
   await withCase(flags, io, ({ store, who }) =>
-    withVault(store, dataDir, io.now, async (vault) => {
+    withCommandVault(store, dataDir, io.now, async (vault) => {
       const { evidence, captures } = await caseEvidence(store, vault, caseId, who);
       if (flags.json === true) {
         io.stdout.write(
@@ -95,7 +68,7 @@ export async function caseCapture(
   await withCase(flags, io, async ({ store, who }) => {
     // The same rule as the API: members other than observers add evidence.
     await requireCaseAccess(store, caseId, { id: who.accountId, roles: who.roles }, 'write');
-    await withVault(store, config.dataDir, io.now, async (vault) => {
+    await withCommandVault(store, config.dataDir, io.now, async (vault) => {
       const result = await capturePage({
         url,
         caseId,
@@ -155,7 +128,7 @@ export async function caseExport(
       ? {}
       : { masterKey: parseMasterKey(config.victimMasterKey) };
   await withCase(flags, io, ({ store, who, now }) =>
-    withVault(store, config.dataDir, io.now, async (vault) => {
+    withCommandVault(store, config.dataDir, io.now, async (vault) => {
       const result = await exportCourtPackage(
         store,
         vault,

@@ -12,7 +12,6 @@ import type { Purpose } from '../share/agreement.js';
 import { formatOrgPublicKey, orgKeyFingerprint, toPublicKeys } from '../share/keys.js';
 import type { Pap, Tlp } from '../share/markings.js';
 import { VigilError } from '../shared/errors.js';
-import { VIGIL_VERSION } from '../shared/version.js';
 import type { CaseActor } from '../store/case-service.js';
 import { createOrgKeys, requireOrgKeys } from '../store/org-keys.js';
 import type { ServiceStore } from '../store/repositories.js';
@@ -27,8 +26,7 @@ import {
   type PackagePart,
   receivePackage,
 } from '../store/share-service.js';
-import { openStoreVault, type Vault } from '../store/vault.js';
-import { actingAccount, actorOf, json, table } from './acting.js';
+import { actingAccount, actorOf, json, table, withCommandVault } from './acting.js';
 import { configOf, openStore, type ServiceFlags, type ServiceIo } from './service-run.js';
 
 export type ShareFlags = ServiceFlags & { readonly as?: string; readonly json?: boolean };
@@ -61,30 +59,6 @@ async function withStore<T>(
     return await work({ store, who, now: io.now().toISOString(), dataDir: config.dataDir });
   } finally {
     await store.db.destroy();
-  }
-}
-
-async function withVault<T>(
-  store: ServiceStore,
-  dataDir: string,
-  io: ServiceIo,
-  work: (vault: Vault) => Promise<T>,
-): Promise<T> {
-  if (store.ledger === undefined) {
-    throw new VigilError('STORE_UNAVAILABLE', 'This store has no evidence ledger.');
-  }
-  const vault = await openStoreVault({
-    db: store.db,
-    ledger: store.ledger,
-    dataDir,
-    tool: { name: 'vigil', version: VIGIL_VERSION },
-    now: io.now,
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
-  });
-  try {
-    return await work(vault);
-  } finally {
-    await vault.close();
   }
 }
 
@@ -121,7 +95,7 @@ export async function shareKey(flags: ShareFlags, io: ServiceIo) {
   const config = configOf(flags, io);
   const keys = await requireOrgKeys(config.dataDir);
   await withStore(flags, io, undefined, ({ store, dataDir }) =>
-    withVault(store, dataDir, io, async (vault) => {
+    withCommandVault(store, dataDir, io.now, async (vault) => {
       const logKeys = (await vault.keys()).filter((k) => k.retiredAt === null);
       const out = {
         publicKey: formatOrgPublicKey(toPublicKeys(keys)),
@@ -251,7 +225,7 @@ export async function shareExport(
   }
   const keys = await requireOrgKeys(configOf(flags, io).dataDir);
   await withStore(flags, io, 'share:use', ({ store, who, now, dataDir }) =>
-    withVault(store, dataDir, io, async (vault) => {
+    withCommandVault(store, dataDir, io.now, async (vault) => {
       const partner = await store.share.getPartner(flags.to);
       confirmedKeys(partner, flags.to);
       if (flags.send === true && partner?.url === undefined) {
@@ -333,7 +307,7 @@ export async function shareAccept(
 ) {
   const keys = await requireOrgKeys(configOf(flags, io).dataDir);
   await withStore(flags, io, 'share:use', ({ store, who, now, dataDir }) =>
-    withVault(store, dataDir, io, async (vault) => {
+    withCommandVault(store, dataDir, io.now, async (vault) => {
       const record = await acceptPackage(
         store,
         vault,

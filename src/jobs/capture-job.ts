@@ -18,7 +18,7 @@ import { VigilError } from '../shared/errors.js';
 import { caseAudit, requireCaseAccess } from '../store/case-service.js';
 import { CAPTURE_JOB, capturePayload } from '../store/evidence-service.js';
 import type { Executor, Job, ServiceStore } from '../store/repositories.js';
-import { openStoreVault, type Vault } from '../store/vault.js';
+import { lazyStoreVault } from '../store/vault.js';
 import { type CaptureResult, capturePage } from './page-capture.js';
 import type { JobContext, TwoPhaseHandler } from './runtime.js';
 
@@ -93,20 +93,11 @@ interface Captured {
 
 export function createCaptureHandler(options: CaptureJobOptions): TwoPhaseHandler {
   const { store } = options;
-  let vault: Promise<Vault> | undefined;
-  const openVault = () => {
-    if (store.ledger === undefined) {
-      throw new VigilError('STORE_UNAVAILABLE', 'This store has no evidence ledger to seal into.');
-    }
-    vault ??= openStoreVault({
-      db: store.db,
-      ledger: store.ledger,
-      dataDir: options.dataDir,
-      tool: { name: 'vigil', version: options.version },
-      randomBytes: (size) => new Uint8Array(randomBytes(size)),
-    });
-    return vault;
-  };
+  const openVault = lazyStoreVault(store, {
+    dataDir: options.dataDir,
+    tool: { name: 'vigil', version: options.version },
+    randomBytes: (size) => new Uint8Array(randomBytes(size)),
+  });
 
   return {
     async prepare(job: Job, context: JobContext): Promise<Captured> {

@@ -269,6 +269,45 @@ export async function openStoreVault(
   });
 }
 
+/**
+ * The vault of a store's database, opened on first use and kept (a server's routes, a worker's
+ * handler): a failed opening is retried at the next use.
+ */
+export function lazyStoreVault(
+  store: { readonly db: Db; readonly ledger?: LedgerStore },
+  options: VaultOptions,
+): () => Promise<Vault> {
+  let vault: Promise<Vault> | undefined;
+  return () => {
+    if (store.ledger === undefined) {
+      return Promise.reject(
+        new VigilError('STORE_UNAVAILABLE', 'This store has no evidence ledger to seal into.'),
+      );
+    }
+    vault ??= openStoreVault({ ...options, db: store.db, ledger: store.ledger }).catch(
+      (error: unknown) => {
+        vault = undefined;
+        throw error;
+      },
+    );
+    return vault;
+  };
+}
+
+/** Runs `work` with the vault of a store's database (a command), closing it after. */
+export async function withStoreVault<T>(
+  store: { readonly db: Db; readonly ledger?: LedgerStore },
+  options: VaultOptions,
+  work: (vault: Vault) => Promise<T>,
+): Promise<T> {
+  const vault = await lazyStoreVault(store, options)();
+  try {
+    return await work(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
 interface VaultParts extends VaultOptions {
   readonly now: () => Date;
   readonly host: string;

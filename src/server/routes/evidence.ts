@@ -14,13 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { VigilError } from '../../shared/errors.js';
 import { VIGIL_VERSION } from '../../shared/version.js';
 import type { CaseActor } from '../../store/case-service.js';
 import { caseEvidence, exportCourtPackage, requestCapture } from '../../store/evidence-service.js';
 import type { PersonSettings } from '../../store/person-service.js';
 import { parseMasterKey } from '../../store/sealed-records.js';
-import { openStoreVault, type Vault } from '../../store/vault.js';
+import { lazyStoreVault } from '../../store/vault.js';
 import type { Principal } from '../auth.js';
 import { type Deps, route } from '../route.js';
 import { IdParams, Time, text } from '../schema.js';
@@ -70,24 +69,12 @@ export function evidenceRoutes(app: FastifyInstance, deps: Deps): void {
     config.victimMasterKey === undefined
       ? {}
       : { masterKey: parseMasterKey(config.victimMasterKey) };
-  let vault: Promise<Vault> | undefined;
-  const openVault = (): Promise<Vault> => {
-    if (store.ledger === undefined) {
-      throw new VigilError('STORE_UNAVAILABLE', 'This store has no evidence ledger.');
-    }
-    vault ??= openStoreVault({
-      db: store.db,
-      ledger: store.ledger,
-      dataDir: config.dataDir,
-      tool: { name: 'vigil', version: VIGIL_VERSION },
-      now: deps.clock,
-      randomBytes: (size) => new Uint8Array(randomBytes(size)),
-    }).catch((error: unknown) => {
-      vault = undefined;
-      throw error;
-    });
-    return vault;
-  };
+  const openVault = lazyStoreVault(store, {
+    dataDir: config.dataDir,
+    tool: { name: 'vigil', version: VIGIL_VERSION },
+    now: deps.clock,
+    randomBytes: (size) => new Uint8Array(randomBytes(size)),
+  });
 
   route(app, deps, {
     method: 'GET',

@@ -27,7 +27,7 @@ import {
   PACKAGE_PARTS,
   receivePackage,
 } from '../../store/share-service.js';
-import { openStoreVault, type Vault } from '../../store/vault.js';
+import { lazyStoreVault } from '../../store/vault.js';
 import type { Principal } from '../auth.js';
 import { type Deps, route } from '../route.js';
 import { Id, text } from '../schema.js';
@@ -80,24 +80,12 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 
 export function shareRoutes(app: FastifyInstance, deps: Deps): void {
   const { store, config } = deps;
-  let vault: Promise<Vault> | undefined;
-  const openVault = (): Promise<Vault> => {
-    if (store.ledger === undefined) {
-      throw new VigilError('STORE_UNAVAILABLE', 'This store has no evidence ledger.');
-    }
-    vault ??= openStoreVault({
-      db: store.db,
-      ledger: store.ledger,
-      dataDir: config.dataDir,
-      tool: { name: 'vigil', version: VIGIL_VERSION },
-      now: deps.clock,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    }).catch((error: unknown) => {
-      vault = undefined;
-      throw error;
-    });
-    return vault;
-  };
+  const openVault = lazyStoreVault(store, {
+    dataDir: config.dataDir,
+    tool: { name: 'vigil', version: VIGIL_VERSION },
+    now: deps.clock,
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+  });
 
   route(app, deps, {
     method: 'GET',
