@@ -181,6 +181,46 @@ for (const database of testDatabases()) {
       expect(audit.body).not.toContain('HL-2026-0042');
     });
 
+    it('matches items analysed before a bank was imported, and unmatches them when it goes', async () => {
+      const hash = `${'3c'.repeat(31)}00`;
+      const ingest = await call('admin', 'POST', '/v1/items', {
+        items: [
+          {
+            id: 'ad-early',
+            title: 'Room for rent',
+            body: 'Near the river.',
+            images: [`pdq:${hash}`],
+          },
+        ],
+      });
+      const [early] = ingest.json().results.map((r: { id: string }) => r.id);
+      const work = () =>
+        runWorker({
+          store,
+          handlers: serviceHandlers({ store, engine }),
+          worker: 'test-worker',
+          untilIdle: true,
+          clock: () => NOW,
+        });
+      await work();
+      const rules = async () =>
+        (await call('reviewer', 'GET', `/v1/items/${early}`))
+          .json()
+          .analysis.indicators.map((i: { rule: string }) => i.rule);
+      expect((await rules()).some((r: string) => r.startsWith('hash-bank:'))).toBe(false);
+
+      const bank = (
+        await call('admin', 'POST', '/v1/banks', { name: 'Victim photos', kind: 'victim-photos' })
+      ).json();
+      await call('admin', 'POST', `/v1/banks/${bank.id}/hashes`, { hashes: [{ pdq: hash }] });
+      await work();
+      expect(await rules()).toContain(`hash-bank:${bank.id}`);
+
+      expect((await call('admin', 'DELETE', `/v1/banks/${bank.id}`)).statusCode).toBe(200);
+      await work();
+      expect(await rules()).not.toContain(`hash-bank:${bank.id}`);
+    });
+
     it('shows no bank to auditors, and lets only admins change banks', async () => {
       expect((await call('auditor', 'GET', '/v1/banks')).statusCode).toBe(403);
       const bank = (

@@ -5,8 +5,9 @@
  * content. Callers check the permission (`banks:manage`) first.
  */
 import { VigilError } from '../shared/errors.js';
-import type { BankKind, HashBank, ServiceStore } from './repositories.js';
+import type { BankKind, Executor, HashBank, ServiceStore } from './repositories.js';
 import { notFound, recordAudit } from './service-common.js';
+import { ANALYZE_JOB, ANALYZE_JOB_ITEMS } from './service-store.js';
 
 /** Hashes one API request may add; the CLI imports up to MAX_IMPORT_HASHES in batches of it. */
 export const MAX_REQUEST_HASHES = 10_000;
@@ -15,6 +16,34 @@ export const MAX_IMPORT_HASHES = 1_000_000;
 export const MAX_BANK_NAME = 100;
 export const MAX_BANK_DESCRIPTION = 1_000;
 export const MAX_BANK_LABEL = 200;
+
+/** Items re-analysed after a bank changes, at most (the newest first); others on their next analysis. */
+export const MAX_REMATCHED_ITEMS = 100_000;
+
+/**
+ * Queues a new analysis of the items that carry image hashes, so that a bank imported or
+ * deleted now applies to items analysed before it (the analysis replaces the earlier one).
+ * Returns how many items were queued.
+ */
+async function rematchImageItems(store: ServiceStore, now: string, trx: Executor) {
+  const rows = await trx
+    .selectFrom('item_identifier')
+    .select('item_id')
+    .distinct()
+    .where('identifier', 'like', 'image:pdq:%')
+    .orderBy('item_id')
+    .limit(MAX_REMATCHED_ITEMS)
+    .execute();
+  const ids = rows.map((row) => row.item_id);
+  for (let i = 0; i < ids.length; i += ANALYZE_JOB_ITEMS) {
+    await store.jobs.enqueue(
+      { kind: ANALYZE_JOB, payload: { items: ids.slice(i, i + ANALYZE_JOB_ITEMS) } },
+      now,
+      trx,
+    );
+  }
+  return ids.length;
+}
 
 export interface BankActor {
   /** "account:acc_…", "apikey:…". */
@@ -110,6 +139,7 @@ export async function importHashes(
       trx,
     );
     const after = (await store.banks.get(bankId, trx)) as HashBank;
+    if (added > 0) await rematchImageItems(store, now, trx);
     return { bank: after, added, existing };
   });
 }
@@ -124,6 +154,8 @@ export async function deleteBank(
     const bank = await store.banks.get(bankId, trx);
     if (bank === undefined) throw notFound('hash bank', bankId);
     await store.banks.delete(bankId, trx);
+    // Items matched against the bank lose the match at their next analysis: queue it now.
+    await rematchImageItems(store, now, trx);
     await recordAudit(
       store,
       who,
