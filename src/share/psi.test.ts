@@ -13,6 +13,7 @@ import {
   psiRateLimit,
   psiRequest,
   psiRespond,
+  psiRespondInSlices,
 } from './psi.js';
 
 const encoder = new TextEncoder();
@@ -52,6 +53,26 @@ function run(a: readonly string[], b: readonly string[], label = 'run', limits =
 }
 
 describe('ECDH-PSI over ristretto255', () => {
+  it('answers the same in slices, giving way between them', async () => {
+    const a = phones(0, 30);
+    const b = phones(20, 25);
+    const { request, response, sessionB } = run(a, b, 'slices');
+    let pauses = 0;
+    const sliced = await psiRespondInSlices(
+      sessionB,
+      request,
+      b,
+      testRandom('slices/b-shuffle'),
+      async () => {
+        pauses++;
+      },
+      10,
+    );
+    expect(sliced).toEqual(response);
+    // 30 of A's points and 25 of B's, a pause after every 10 of each.
+    expect(pauses).toBe(3 + 2);
+  });
+
   it('finds exactly the intersection, in A input order, and reveals set sizes', () => {
     const a = phones(0, 15);
     const b = [...phones(10, 20), psiItem('email', 'someone@example.org')];

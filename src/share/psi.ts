@@ -165,17 +165,59 @@ export function psiRespond(
   items: readonly string[],
   randomBytes: RandomBytes,
 ): PsiResponse {
+  const { theirs, own } = respondInputs(session, request, items, randomBytes);
+  const blind = (point: RistrettoPoint) => encodePoint(point.multiply(session.scalar));
+  return {
+    format: PSI_FORMAT,
+    session: session.id,
+    round: 'response',
+    doubled: theirs.map(blind),
+    points: own.map((item) => blind(hashToPoint(item))),
+  };
+}
+
+/**
+ * Round 2 as psiRespond, giving way between slices of `slice` points: `pause` (e.g. a
+ * setImmediate promise, passed in by a server) lets other work run while a large set is
+ * blinded, since each point costs a constant-time scalar multiplication.
+ */
+export async function psiRespondInSlices(
+  session: PsiSession,
+  request: PsiRequest,
+  items: readonly string[],
+  randomBytes: RandomBytes,
+  pause: () => Promise<void>,
+  slice = 256,
+): Promise<PsiResponse> {
+  const { theirs, own } = respondInputs(session, request, items, randomBytes);
+  const blind = (point: RistrettoPoint) => encodePoint(point.multiply(session.scalar));
+  const doubled: string[] = [];
+  for (const [i, point] of theirs.entries()) {
+    doubled.push(blind(point));
+    if ((i + 1) % slice === 0) await pause();
+  }
+  const points: string[] = [];
+  for (const [i, item] of own.entries()) {
+    points.push(blind(hashToPoint(item)));
+    if ((i + 1) % slice === 0) await pause();
+  }
+  return { format: PSI_FORMAT, session: session.id, round: 'response', doubled, points };
+}
+
+/** Round 2's checks: A's points decoded, and B's own items, distinct and shuffled. */
+function respondInputs(
+  session: PsiSession,
+  request: PsiRequest,
+  items: readonly string[],
+  randomBytes: RandomBytes,
+): { readonly theirs: RistrettoPoint[]; readonly own: string[] } {
   checkMessage(session, request, 'request');
   checkSize(session, request.points.length, 'partner');
   const theirs = decodePoints(request.points, 'points');
   const distinct = distinctItems(items);
   checkSize(session, distinct.length, 'own');
-  const doubled = theirs.map((point) => encodePoint(point.multiply(session.scalar)));
   const order = shuffledIndices(distinct.length, randomBytes);
-  const points = order.map((i) =>
-    encodePoint(hashToPoint(distinct[i] as string).multiply(session.scalar)),
-  );
-  return { format: PSI_FORMAT, session: session.id, round: 'response', doubled, points };
+  return { theirs, own: order.map((i) => distinct[i] as string) };
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   psiItem,
   psiRateLimit,
   psiRequest,
-  psiRespond,
+  psiRespondInSlices,
 } from '../share/psi.js';
 import { signRequest } from '../share/transport.js';
 import { ERROR_CODES, type ErrorCode, VigilError } from '../shared/errors.js';
@@ -267,7 +267,15 @@ export async function answerMatch(
 
   const psi = createPsiSession(session, options.randomBytes, options.limits);
   const own = await ownMatchItems(store, psi.limits.maxSetSize);
-  const response = psiRespond(psi, request, own.items, options.randomBytes);
+  // In slices with pauses: a large set takes minutes of scalar multiplications, and the server
+  // answers other requests meanwhile.
+  const response = await psiRespondInSlices(
+    psi,
+    request,
+    own.items,
+    options.randomBytes,
+    () => new Promise<void>((resolve) => setImmediate(resolve)),
+  );
 
   const record: ResponderRecord = {
     id: recordId,
