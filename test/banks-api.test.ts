@@ -221,6 +221,56 @@ for (const database of testDatabases()) {
       expect(await rules()).not.toContain(`hash-bank:${bank.id}`);
     });
 
+    it('lists the items whose photos are near-identical, with the distance', async () => {
+      const photo = `${'6d'.repeat(31)}00`;
+      const reencoded = `${'6d'.repeat(31)}0f`; // 4 bits away
+      const other = '92'.repeat(32);
+      const ingest = await call('admin', 'POST', '/v1/items', {
+        items: [
+          { id: 'photo-1', title: 'Hostess work', body: 'Call now.', images: [`pdq:${photo}`] },
+          {
+            id: 'photo-2',
+            title: 'Dancers wanted',
+            body: 'Text me.',
+            images: [`pdq:${reencoded}`],
+          },
+          { id: 'photo-3', title: 'Flat to let', body: 'Garden view.', images: [`pdq:${other}`] },
+        ],
+      });
+      const [first, second, third] = ingest.json().results.map((r: { id: string }) => r.id);
+      await runWorker({
+        store,
+        handlers: serviceHandlers({ store, engine }),
+        worker: 'test-worker',
+        untilIdle: true,
+        clock: () => NOW,
+      });
+      const similar = await call('reviewer', 'GET', `/v1/items/${first}/similar-images`);
+      expect(similar.statusCode, similar.body).toBe(200);
+      expect(similar.json().items).toEqual([
+        {
+          image: `pdq:${photo}`,
+          matches: [{ itemId: second, image: `pdq:${reencoded}`, distance: 4 }],
+        },
+      ]);
+      const strict = await call(
+        'reviewer',
+        'GET',
+        `/v1/items/${first}/similar-images?maxDistance=3`,
+      );
+      expect(strict.json().items[0].matches).toEqual([]);
+      expect(
+        (await call('reviewer', 'GET', `/v1/items/${third}/similar-images`)).json().items[0]
+          .matches,
+      ).toEqual([]);
+      expect((await call('auditor', 'GET', `/v1/items/${first}/similar-images`)).statusCode).toBe(
+        200,
+      );
+      expect(
+        (await call('reviewer', 'GET', '/v1/items/itm_nosuchitem/similar-images')).statusCode,
+      ).toBe(404);
+    });
+
     it('shows no bank to auditors, and lets only admins change banks', async () => {
       expect((await call('auditor', 'GET', '/v1/banks')).statusCode).toBe(403);
       const bank = (

@@ -668,6 +668,39 @@ describe('the web console', () => {
     for (const problem of await accessibilityProblems(page))
       a11y.push(`packages listed: ${problem}`);
 
+    // Two ads reusing one photo (PDQ hashes 4 bits apart): the item page shows the other ad's
+    // image beside it, with the distance.
+    const photo = `${'6d'.repeat(31)}00`;
+    const ingested = await context.request.post(`${url}/v1/items`, {
+      data: {
+        items: [
+          { id: 'e2e-photo-1', title: 'Hostess work', body: 'Call now.', images: [`pdq:${photo}`] },
+          {
+            id: 'e2e-photo-2',
+            title: 'Dancers wanted',
+            body: 'Text me.',
+            images: [`pdq:${'6d'.repeat(31)}0f`],
+          },
+        ],
+      },
+    });
+    expect(ingested.status(), await ingested.text()).toBe(202);
+    const [photoItem, twin] = (
+      (await ingested.json()) as { results: { id: string }[] }
+    ).results.map((result) => result.id);
+    for (let attempt = 0; attempt < 120; attempt++) {
+      const analysed = (await (await context.request.get(`${url}/v1/items/${twin}`)).json()) as {
+        analysis?: unknown;
+      };
+      if (analysed.analysis !== undefined) break;
+      await page.waitForTimeout(500);
+    }
+    await page.goto(`${url}/console/#/items/${encodeURIComponent(photoItem as string)}`);
+    const same = page.getByRole('region', { name: 'Same photo in other items' });
+    await visible(same.getByText('4 of 256 bits apart'));
+    for (const problem of await accessibilityProblems(page))
+      a11y.push(`similar images: ${problem}`);
+
     expect(failures).toEqual([]);
     expect(a11y).toEqual([]);
     await context.close();

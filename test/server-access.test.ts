@@ -30,6 +30,7 @@ const INTENDED: Readonly<Record<string, Access>> = {
   'POST /v1/items': 'items:ingest',
   'GET /v1/items': 'items:read',
   'GET /v1/items/:id': 'items:read',
+  'GET /v1/items/:id/similar-images': 'items:read',
   'GET /v1/identifiers/:identifier/items': 'items:read',
   'GET /v1/templates': 'items:read',
   'GET /v1/templates/:id': 'items:read',

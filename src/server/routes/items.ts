@@ -4,11 +4,14 @@
  * transaction, stores the items (idempotent on (source, id)), queues one `analyze` job for the
  * items that are new, and writes the audit record.
  */
+
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ITEM_LIMITS, parseItem } from '../../analyze/item.js';
+import { PDQ_MATCH_DISTANCE } from '../../analyze/pdq.js';
 import type { Item } from '../../analyze/types.js';
 import { VigilError } from '../../shared/errors.js';
+import { MAX_MATCHES, similarImages } from '../../store/image-matches.js';
 import { DEFAULT_SOURCE, type ItemFilter } from '../../store/repositories.js';
 import { ingestBatch } from '../../store/service-store.js';
 import { type Deps, route } from '../route.js';
@@ -172,6 +175,37 @@ export function itemRoutes(app: FastifyInstance, deps: Deps): void {
       if (item === undefined) throw new VigilError('NOT_FOUND', `No item has the id ${params.id}.`);
       return item;
     },
+  });
+
+  route(app, deps, {
+    method: 'GET',
+    url: '/v1/items/:id/similar-images',
+    access: 'items:read',
+    tags: ['items'],
+    summary: 'Items with near-identical photos',
+    description:
+      'For each of the item’s images given as a PDQ hash (`pdq:<hex>`), the other analysed ' +
+      `items whose image hashes lie within \`maxDistance\` bits (default ${PDQ_MATCH_DISTANCE}), nearest first, ` +
+      `at most ${MAX_MATCHES} per image.`,
+    params: z.strictObject({ id: Id }),
+    querystring: z.strictObject({
+      maxDistance: z.coerce.number().int().min(0).max(64).default(PDQ_MATCH_DISTANCE),
+    }),
+    responses: {
+      200: z.object({
+        items: z.array(
+          z.object({
+            image: z.string(),
+            matches: z.array(
+              z.object({ itemId: z.string(), image: z.string(), distance: z.number().int() }),
+            ),
+          }),
+        ),
+      }),
+    },
+    handler: async ({ params, query }) => ({
+      items: await similarImages(store, params.id, query.maxDistance),
+    }),
   });
 
   route(app, deps, {

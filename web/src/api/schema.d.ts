@@ -1107,6 +1107,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/items/{id}/similar-images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Items with near-identical photos
+         * @description For each of the item’s images given as a PDQ hash (`pdq:<hex>`), the other analysed items whose image hashes lie within `maxDistance` bits (default 31), nearest first, at most 50 per image.
+         *
+         *     Needs the permission `items:read` (roles: admin, reviewer, investigator, auditor).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    maxDistance?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                image: string;
+                                matches: {
+                                    itemId: string;
+                                    image: string;
+                                    distance: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description A client error, as an RFC 9457 problem (docs/errors.md). */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "SHARE_DENIED" | "SHARE_AGREEMENT_INVALID" | "STIX_INVALID" | "MISP_INVALID" | "PSI_REFUSED" | "PACKAGE_INVALID" | "PACKAGE_SIGNATURE_INVALID" | "PACKAGE_NOT_FOR_US" | "REQUEST_SIGNATURE_INVALID" | "PARTNER_NOT_CONFIRMED" | "ORG_KEYS_MISSING" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description A server error, as an RFC 9457 problem, without internals. */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description A link to the documentation of the code: /docs/errors#code. */
+                            type: string;
+                            /** @description The HTTP status text. */
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, without internals. */
+                            detail: string;
+                            /** @enum {string} */
+                            code: "INPUT_NOT_FOUND" | "INPUT_UNREADABLE" | "INPUT_FORMAT_UNKNOWN" | "INPUT_CSV_MAPPING" | "INPUT_CSV_RECORD_TOO_LONG" | "INPUT_MALFORMED_RECORD" | "INPUT_STRICT_ABORT" | "RULES_INVALID" | "LAW_DATA_INVALID" | "RULES_UNSAFE_REGEX" | "RULES_DUPLICATE_ID" | "RULE_EXAMPLE_FAILED" | "WEIGHTS_INVALID" | "CALIBRATE_NOT_ENOUGH_LABELS" | "CORPUS_OPTIONS_INVALID" | "CLI_USAGE" | "OUTPUT_UNWRITABLE" | "WORKER_FAILED" | "TEMPLATE_INDEX_INVALID" | "LINK_OPTIONS_INVALID" | "LINK_RESULTS_INVALID" | "CANONICAL_JSON_INVALID" | "CUSTODY_EVENT_INVALID" | "PROOF_MALFORMED" | "INCLUSION_PROOF_FAILED" | "CONSISTENCY_PROOF_FAILED" | "KEY_INVALID" | "NOTE_MALFORMED" | "NOTE_SIGNATURE_INVALID" | "NOTE_NOT_VERIFIED" | "CHECKPOINT_MALFORMED" | "CHECKPOINT_ORIGIN_MISMATCH" | "BUNDLE_UNREADABLE" | "BUNDLE_FILE_MISSING" | "BUNDLE_FILE_UNEXPECTED" | "BUNDLE_FILE_MODIFIED" | "BUNDLE_MANIFEST_INVALID" | "BUNDLE_CUSTODY_MISMATCH" | "BUNDLE_KEY_UNTRUSTED" | "SHARE_DENIED" | "SHARE_AGREEMENT_INVALID" | "STIX_INVALID" | "MISP_INVALID" | "PSI_REFUSED" | "PACKAGE_INVALID" | "PACKAGE_SIGNATURE_INVALID" | "PACKAGE_NOT_FOR_US" | "REQUEST_SIGNATURE_INVALID" | "PARTNER_NOT_CONFIRMED" | "ORG_KEYS_MISSING" | "STORE_UNAVAILABLE" | "LEDGER_CORRUPT" | "LEDGER_KEY_MISSING" | "EVIDENCE_NOT_FOUND" | "EVIDENCE_UNREADABLE" | "VICTIM_DATA_UNREADABLE" | "VICTIM_DATA_DESTROYED" | "CONFIG_INVALID" | "REQUEST_INVALID" | "CURSOR_INVALID" | "AUTH_REQUIRED" | "SIGN_IN_FAILED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "HOLD_ACTIVE" | "DELIVERY_FAILED" | "PAYLOAD_TOO_LARGE" | "MEDIA_TYPE_UNSUPPORTED" | "RATE_LIMITED" | "INTERNAL_ERROR";
+                            /** @description The request path. */
+                            instance?: string;
+                            /** @description Quote it to find the request in the service log. */
+                            requestId: string;
+                            /** @description Structured facts about the failure, such as the invalid field. */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identifiers/{identifier}/items": {
         parameters: {
             query?: never;

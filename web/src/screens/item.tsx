@@ -12,6 +12,7 @@ import { BankMatches } from '../ui/bank-matches.js';
 import { ItemImages } from '../ui/item-image.js';
 import { type ItemAnalysis, ItemText, readAnalysis } from '../ui/item-text.js';
 import { ActionError, Badge, bandTone, Empty, MoreButton, Page, Time, View } from '../ui/kit.js';
+import { SimilarImages } from '../ui/similar-images.js';
 import './review.css';
 
 export type StoredItem =
@@ -121,6 +122,7 @@ export function ItemDetails(props: {
         </p>
       )}
       <BankMatches analysis={item.analysis} label={label} />
+      <SimilarImages itemId={item.id} images={item.item.images} label={label} />
       <section aria-label="Identifiers">
         <h3>Identifiers</h3>
         {identifiers.length === 0 ? (
