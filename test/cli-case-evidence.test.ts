@@ -1,7 +1,8 @@
 /**
  * An investigation from the command line, through the built binary on a fresh SQLite data
- * folder: a lead opens a case from an ingested item, seals a file and captures a loopback page
- * into it, records a suspect and a victim whose personal data is sealed; a colleague in the
+ * folder: a lead opens a case from the network the worker linked two ads into, seals a file
+ * and captures a loopback page into it, records a suspect and a victim whose personal data is
+ * sealed; a colleague in the
  * case cannot open the victim data without a grant and an outsider cannot see the case at all;
  * the court package verifies with `vigil verify` and no byte of it holds the victim's name or
  * identifier; an authorized export does, and records that; a changed case report fails.
@@ -15,7 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/store/database.js';
 import { itemId } from '../src/store/service-common.js';
+import { openServiceStore } from '../src/store/service-store.js';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const CHROMIUM = process.env.VIGIL_CHROMIUM || '/usr/bin/chromium';
@@ -126,20 +129,48 @@ describe('an investigation from the command line', () => {
       ]);
       expect(made.status, made.stderr).toBe(0);
     }
+    // Two ads sharing a contact number: the worker analyses them and links them into a network.
     const items = join(data, 'items.jsonl');
     writeFileSync(
       items,
-      `${JSON.stringify({ id: 'ad-7', title: 'Warehouse jobs abroad', body: 'Travel arranged.' })}\n`,
+      [
+        {
+          id: 'ad-7',
+          title: 'Warehouse jobs abroad',
+          body: 'Travel arranged. Call +1 212 555 0147.',
+        },
+        {
+          id: 'ad-8',
+          title: 'Packing work in Milan',
+          body: 'Visa handled. WhatsApp +1 212 555 0147.',
+        },
+      ]
+        .map((ad) => JSON.stringify(ad))
+        .join('\n'),
     );
     expect((await vigil(['ingest', items, ...flags])).status).toBe(0);
+    const worked = await vigil(['worker', '--until-idle', ...flags]);
+    expect(worked.status, worked.stderr).toBe(0);
     const item = itemId('default', 'ad-7');
+    const store = openServiceStore(await openDatabase({ path: join(data, 'vigil.db') }));
+    const network = (await store.items.get(item))?.network;
+    await store.db.destroy();
+    expect(network, 'the worker linked the two ads into a network').toBeDefined();
 
-    // Opened from the item that prompted it.
+    // Opened from the network that prompted it.
     const opened = JSON.parse(
-      await ok(['case', 'create', '--title', 'Warehouse recruiter', '--item', item, '--json']),
+      await ok([
+        'case',
+        'create',
+        '--title',
+        'Warehouse recruiter',
+        '--network',
+        network as string,
+        '--json',
+      ]),
     );
     const caseId = opened.case.id as string;
-    expect(opened.links).toEqual([expect.objectContaining({ kind: 'item', targetId: item })]);
+    expect(opened.links).toEqual([expect.objectContaining({ kind: 'network', targetId: network })]);
     await fails(
       ['case', 'create', '--title', 'Nothing', '--network', 'net_missing'],
       LEAD,

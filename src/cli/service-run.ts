@@ -12,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../analyze/analyze.js';
 import type { Item } from '../analyze/types.js';
@@ -64,6 +65,8 @@ const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 /** Items per ingest transaction from a file: the API's batch limit. */
 const FILE_BATCH = 1000;
 const DEMO_ADMIN = 'admin@vigil.local';
+/** With --until-idle, how far ahead a ready job is still waited for. */
+const UNTIL_IDLE_WAIT_MS = 10_000;
 
 /** Only settings go to loadConfig: it refuses unknown names. */
 export function configOf(flags: ServiceFlags, io: ServiceIo): ServiceConfig {
@@ -106,7 +109,7 @@ export async function serveCommand(
 }
 
 export async function worker(
-  flags: ServiceFlags & { batch: string; id?: string },
+  flags: ServiceFlags & { batch: string; id?: string; untilIdle?: boolean },
   io: ServiceIo,
 ): Promise<void> {
   const config = configOf(flags, io);
@@ -120,27 +123,41 @@ export async function worker(
   const retention = retentionSettings(config);
   try {
     if (retention !== undefined) await scheduleRetention(store, io.now().toISOString());
-    await runWorker({
-      store,
-      handlers: serviceHandlers({
+    const run = () =>
+      runWorker({
         store,
-        engine,
-        workflow: { settings: workflowSettings(config), targets: deliveryTargets(config) },
-        ...(retention !== undefined && {
-          retention: { ...retention, blobs: createFsBlobStore(join(config.dataDir, 'evidence')) },
+        handlers: serviceHandlers({
+          store,
+          engine,
+          workflow: { settings: workflowSettings(config), targets: deliveryTargets(config) },
+          ...(retention !== undefined && {
+            retention: { ...retention, blobs: createFsBlobStore(join(config.dataDir, 'evidence')) },
+          }),
+          capture: {
+            dataDir: config.dataDir,
+            chromium: config.chromium,
+            version: VIGIL_VERSION,
+            allowPrivateNetworks: config.captureAllowPrivateNetworks,
+          },
         }),
-        capture: {
-          dataDir: config.dataDir,
-          chromium: config.chromium,
-          version: VIGIL_VERSION,
-          allowPrivateNetworks: config.captureAllowPrivateNetworks,
-        },
-      }),
-      worker: flags.id ?? `${hostname()}:${process.pid}`,
-      batch: Number(flags.batch),
-      clock: io.now,
-      signal: stop.signal,
-    });
+        worker: flags.id ?? `${hostname()}:${process.pid}`,
+        batch: Number(flags.batch),
+        ...(flags.untilIdle === true && { untilIdle: true }),
+        clock: io.now,
+        signal: stop.signal,
+      });
+    await run();
+    // --until-idle: jobs put off for a moment (a link run gathers analyses for 2 s) still count
+    // as work to finish; jobs scheduled for later (the next retention run) do not.
+    while (flags.untilIdle === true && !stop.signal.aborted) {
+      const waiting = await store.jobs.list({ state: 'ready' }, { limit: 500 });
+      const soon = waiting.items
+        .map((job) => Date.parse(job.runAt) - io.now().getTime())
+        .filter((ms) => ms <= UNTIL_IDLE_WAIT_MS);
+      if (soon.length === 0) break;
+      await sleep(Math.max(50, Math.min(...soon)));
+      await run();
+    }
   } finally {
     await store.db.destroy();
   }

@@ -50,8 +50,9 @@ export function registerServiceCommands(program: Command, io: ServiceIo): void {
       .command('worker')
       .description('Analyse ingested items: claim jobs from the database queue until stopped.')
       .option('--batch <n>', 'jobs claimed at a time', '4')
-      .option('--id <id>', 'this worker’s name in the queue (default host:pid)'),
-  ).action(async (flags: ServiceFlags & { batch: string; id?: string }) =>
+      .option('--id <id>', 'this worker’s name in the queue (default host:pid)')
+      .option('--until-idle', 'stop once no job is ready (a one-off run, e.g. from cron)', false),
+  ).action(async (flags: ServiceFlags & { batch: string; id?: string; untilIdle?: boolean }) =>
     (await running()).worker(flags, io),
   );
 
