@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partnerPost } from '../src/cli/share-match-run.js';
 import { buildServer } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { generateOrgKeys, type OrgKeys } from '../src/share/keys.js';
@@ -24,6 +23,7 @@ import { openDatabase } from '../src/store/database.js';
 import { createOrgKeys } from '../src/store/org-keys.js';
 import type { ServiceStore } from '../src/store/repositories.js';
 import { openServiceStore } from '../src/store/service-store.js';
+import { partnerPost } from '../src/store/share-delivery.js';
 import { PSI_PATH, runMatch } from '../src/store/share-match.js';
 import {
   agreementBetween,

@@ -13,12 +13,12 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PURPOSES } from '../../share/agreement.js';
-import { type OrgPublicKeys, parseOrgPublicKey } from '../../share/keys.js';
 import { PSI_FORMAT } from '../../share/psi.js';
-import { ORG_HEADER, SIGNATURE_HEADER, verifyRequest } from '../../share/transport.js';
+import { ORG_HEADER, SIGNATURE_HEADER } from '../../share/transport.js';
 import { VigilError } from '../../shared/errors.js';
 import { requireOrgKeys } from '../../store/org-keys.js';
 import { answerMatch, PSI_PATH } from '../../store/share-match.js';
+import { verifyPartnerRequest } from '../partner-request.js';
 import { type Deps, route } from '../route.js';
 
 /** The largest matching request accepted: 1,000,000 points of 44 characters, with room. */
@@ -52,11 +52,6 @@ const Response = z
   })
   .meta({ description: 'Round 2 of docs/psi.md.' });
 
-const header = (request: FastifyRequest, name: string): string | undefined => {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value : undefined;
-};
-
 export function sharePsiRoutes(app: FastifyInstance, deps: Deps): void {
   /** The raw bodies of this scope's requests, for the signature. */
   const raw = new WeakMap<FastifyRequest, Buffer>();
@@ -89,26 +84,11 @@ export function sharePsiRoutes(app: FastifyInstance, deps: Deps): void {
       body: Body,
       responses: { 200: Response },
       handler: async ({ body, request, now }) => {
-        const org = header(request, ORG_HEADER);
-        let keys: OrgPublicKeys | undefined;
-        if (org !== undefined && org.length <= 128) {
-          const partner = await deps.store.share.getPartner(org);
-          try {
-            keys = partner === undefined ? undefined : parseOrgPublicKey(partner.publicKey);
-          } catch {
-            keys = undefined;
-          }
-        }
-        const sender = verifyRequest(
-          { org, signature: header(request, SIGNATURE_HEADER) },
-          {
-            method: 'POST',
-            path: PSI_PATH,
-            body: raw.get(request) ?? new Uint8Array(0),
-            now: Math.floor(Date.parse(now) / 1000),
-          },
-          () => keys,
-        );
+        const sender = await verifyPartnerRequest(deps.store, request, {
+          path: PSI_PATH,
+          body: raw.get(request) ?? new Uint8Array(0),
+          now,
+        });
         if (body.request.session !== body.session) {
           throw new VigilError('PSI_REFUSED', 'The request belongs to another session.', {
             details: { reason: 'session-mismatch' },

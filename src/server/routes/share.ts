@@ -7,13 +7,12 @@
  * before anything is kept (store/share-service.ts receivePackage).
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { PURPOSES } from '../../share/agreement.js';
-import { type OrgPublicKeys, parseOrgPublicKey } from '../../share/keys.js';
 import { PAP_LEVELS, TLP_LEVELS } from '../../share/markings.js';
 import { PACKAGE_MEDIA_TYPE } from '../../share/package.js';
-import { ORG_HEADER, SIGNATURE_HEADER, verifyRequest } from '../../share/transport.js';
+import { ORG_HEADER, SIGNATURE_HEADER } from '../../share/transport.js';
 import { VigilError } from '../../shared/errors.js';
 import { VIGIL_VERSION } from '../../shared/version.js';
 import type { CaseActor } from '../../store/case-service.js';
@@ -29,6 +28,7 @@ import {
 } from '../../store/share-service.js';
 import { lazyStoreVault } from '../../store/vault.js';
 import type { Principal } from '../auth.js';
+import { verifyPartnerRequest } from '../partner-request.js';
 import { type Deps, route } from '../route.js';
 import { Id, text } from '../schema.js';
 
@@ -72,11 +72,6 @@ const actorOf = (principal: Principal, requestId: string): CaseActor => ({
   roles: principal.account.roles,
   requestId,
 });
-
-const header = (request: FastifyRequest, name: string): string | undefined => {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value : undefined;
-};
 
 export function shareRoutes(app: FastifyInstance, deps: Deps): void {
   const { store, config } = deps;
@@ -301,21 +296,12 @@ export function shareRoutes(app: FastifyInstance, deps: Deps): void {
             details: { field: 'content-type' },
           });
         }
-        const org = header(request, ORG_HEADER);
-        let keys: OrgPublicKeys | undefined;
-        if (org !== undefined && org.length <= 128) {
-          const partner = await store.share.getPartner(org);
-          try {
-            keys =
-              partner?.confirmedAt === undefined ? undefined : parseOrgPublicKey(partner.publicKey);
-          } catch {
-            keys = undefined;
-          }
-        }
-        const sender = verifyRequest(
-          { org, signature: header(request, SIGNATURE_HEADER) },
-          { method: 'POST', path: INBOX_PATH, body, now: Math.floor(Date.parse(now) / 1000) },
-          () => keys,
+        // Only confirmed partners deliver: the package itself is checked against them too.
+        const sender = await verifyPartnerRequest(
+          store,
+          request,
+          { path: INBOX_PATH, body, now },
+          { confirmedOnly: true },
         );
         const record = await receivePackage(
           store,
