@@ -19,7 +19,7 @@
  * randomness (`randomBytes`) are parameters.
  */
 import { hex } from '@scure/base';
-import { decideExport, type Purpose, parseAgreement } from '../share/agreement.js';
+import { decideExport, type Purpose } from '../share/agreement.js';
 import type { OrgKeys, RandomBytes } from '../share/keys.js';
 import {
   createPsiSession,
@@ -38,6 +38,7 @@ import { signRequest } from '../share/transport.js';
 import { ERROR_CODES, type ErrorCode, VigilError } from '../shared/errors.js';
 import type { ServiceStore } from './repositories.js';
 import type { Partner, PsiRecord } from './share-records.js';
+import { agreementById } from './share-service.js';
 
 /** The route partners POST matching requests to. */
 export const PSI_PATH = '/v1/share/psi';
@@ -152,15 +153,7 @@ async function requireAgreement(
   purpose: string,
   now: string,
 ): Promise<void> {
-  const stored = await store.share.getAgreement(agreementId);
-  if (stored === undefined) {
-    throw new VigilError(
-      'NOT_FOUND',
-      `No agreement ${agreementId} is registered on this instance; register the same agreement on both sides.`,
-      { details: { agreementId } },
-    );
-  }
-  const agreement = parseAgreement(stored.agreement);
+  const agreement = await agreementById(store, agreementId);
   decideExport(
     agreement,
     {

@@ -39,7 +39,7 @@ import {
 } from '../share/keys.js';
 import type { Pap, Tlp } from '../share/markings.js';
 import { buildMispEvent, mispDistributionFor } from '../share/misp.js';
-import { openPackage, sealPackage, verifyPackage } from '../share/package.js';
+import { openPackage, sealPackage } from '../share/package.js';
 import { buildStixBundle } from '../share/stix.js';
 import { VigilError } from '../shared/errors.js';
 import { openBundle } from './bundle-io.js';
@@ -226,9 +226,16 @@ export async function addAgreement(
   return stored;
 }
 
-async function agreementById(store: ServiceStore, id: string): Promise<Agreement> {
+/** The agreement recorded here under `id`, validated; NOT_FOUND when there is none. */
+export async function agreementById(store: ServiceStore, id: string): Promise<Agreement> {
   const stored = await store.share.getAgreement(id);
-  if (stored === undefined) throw notFound('agreement', id);
+  if (stored === undefined) {
+    throw new VigilError(
+      'NOT_FOUND',
+      `No agreement ${id} is recorded on this instance; both sides record the same agreement.`,
+      { details: { agreementId: id } },
+    );
+  }
   return parseAgreement(stored.agreement);
 }
 
@@ -542,6 +549,19 @@ const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(byt
 // ---------------------------------------------------------------------------------------------
 // Receive and accept
 
+/** The registry as openPackage reads it: an organisation's public keys by id. */
+async function partnerKeys(store: ServiceStore, options: { readonly confirmedOnly: boolean }) {
+  const partners = new Map((await store.share.partners()).map((p) => [p.org, p]));
+  const lookup = (org: string): OrgPublicKeys | undefined => {
+    const partner = partners.get(org);
+    if (partner === undefined || (options.confirmedOnly && partner.confirmedAt === undefined)) {
+      return undefined;
+    }
+    return parseOrgPublicKey(partner.publicKey);
+  };
+  return { partners, lookup };
+}
+
 const inboxPath = (dataDir: string, id: string) => join(dataDir, 'share', 'inbox', `${id}.vshare`);
 
 /** The categories a received package carries, from its files. */
@@ -572,12 +592,8 @@ export async function receivePackage(
   /** The organisation that signed the delivering request, when it came over HTTP. */
   expectedSender?: string,
 ): Promise<SharePackageRecord> {
-  const partners = new Map((await store.share.partners()).map((p) => [p.org, p]));
-  const lookup = (org: string) => {
-    const partner = partners.get(org);
-    return partner?.confirmedAt === undefined ? undefined : parseOrgPublicKey(partner.publicKey);
-  };
-  verifyPackage(bytes, { senderKeys: lookup });
+  const { partners, lookup } = await partnerKeys(store, { confirmedOnly: true });
+  // openPackage checks the signature before anything else (PACKAGE_SIGNATURE_INVALID).
   const opened = await openPackage(bytes, { ourKeys: orgKeys, senderKeys: lookup });
   const { manifest } = opened;
   if (expectedSender !== undefined && manifest.from !== expectedSender) {
@@ -701,11 +717,8 @@ export async function acceptPackage(
       `Package ${packageId} was already accepted into ${record.caseId}.`,
     );
   }
-  const partners = new Map((await store.share.partners()).map((p) => [p.org, p]));
-  const lookup = (org: string) => {
-    const partner = partners.get(org);
-    return partner === undefined ? undefined : parseOrgPublicKey(partner.publicKey);
-  };
+  // The package was checked against a confirmed partner when it was received.
+  const { lookup } = await partnerKeys(store, { confirmedOnly: false });
   const bytes = await readFile(inboxPath(dataDir, packageId));
   const opened = await openPackage(bytes, { ourKeys: orgKeys, senderKeys: lookup });
   const agreement = await agreementById(store, record.agreementId);
