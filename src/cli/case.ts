@@ -6,7 +6,7 @@
  * depends on who asks. Registration only: the work is in case-run.ts, loaded only when one of
  * these commands runs, so that `vigil scan` and the others do not pay for the database layer.
  */
-import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import {
   CASE_LINK_KINDS,
   CASE_ROLES,
@@ -21,6 +21,7 @@ import {
 } from '../store/repositories.js';
 import type { PersonIo } from './case-persons-run.js';
 import type { CaseFlags } from './case-run.js';
+import { integer } from './option-parsers.js';
 
 const running = () => import('./case-run.js');
 const persons = () => import('./case-persons-run.js');
@@ -37,16 +38,6 @@ const acting = (command: Command): Command =>
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .requiredOption('--as <email>', 'the account acting (created with `vigil user add`)')
     .option('--json', 'print JSON, as the API returns it', false);
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
 
 const statusOption = (description: string) =>
   new Option('--status <status>', description).choices(CASE_STATUSES);

@@ -13,6 +13,7 @@ import { registerCaseCommands } from './case.js';
 import { registerEvidenceCommands } from './evidence.js';
 import type { CsvColumns } from './input.js';
 import { registerLawCommands } from './law.js';
+import { integer } from './option-parsers.js';
 import type { ScanIo } from './scan.js';
 import { registerServiceCommands } from './service.js';
 import { registerShareCommands } from './share.js';
@@ -28,16 +29,6 @@ const io: ScanIo = {
   stderr: process.stderr,
   now: () => Date.now(),
 };
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
 
 function positiveNumber(value: string): number {
   const n = Number(value);

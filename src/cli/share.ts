@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PURPOSES } from '../share/agreement.js';
 import { PAP_LEVELS, TLP_LEVELS } from '../share/markings.js';
+import { integer } from './option-parsers.js';
 import type { ServiceIo } from './service-run.js';
 import { registerShareMatchCommand } from './share-match.js';
 import type { ShareFlags } from './share-run.js';
@@ -118,7 +119,7 @@ export function registerShareCommands(program: Command, io: ServiceIo): void {
     share
       .command('inbox')
       .description('Packages sent and received, newest first (share:use).')
-      .option('--limit <n>', 'how many', (v) => Number(v), 50),
+      .option('--limit <n>', 'how many (1 to 500)', integer(1, 500), 50),
   ).action(async (flags) => (await running()).shareInbox(flags, io));
   acting(
     share

@@ -5,7 +5,8 @@
  * configured database. Registration only: the work is in workflow-run.ts, loaded only when one
  * of these commands runs, so that `vigil scan` and the others do not pay for the database layer.
  */
-import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
+import { integer } from './option-parsers.js';
 import type { ServiceFlags, ServiceIo } from './service-run.js';
 import type { ActingFlags } from './workflow-run.js';
 
@@ -28,16 +29,6 @@ const acting = (command: Command): Command =>
     '--as <email>',
     'the account acting (created with `vigil user add`)',
   );
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
 
 type Flags = ServiceFlags & { json?: boolean };
 
