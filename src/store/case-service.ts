@@ -98,7 +98,8 @@ export async function requireCaseAccess(
   return withMember;
 }
 
-const accountOf = (who: CaseActor) => ({ id: who.accountId, roles: who.roles });
+/** The account `requireCaseAccess` checks, of a case actor. */
+export const accountOf = (who: CaseActor) => ({ id: who.accountId, roles: who.roles });
 
 /** The audit record of a change to a case: its target is the case, for the timeline. */
 export function caseAudit(

@@ -12,7 +12,13 @@ import {
   renderCaseReport,
 } from '../ledger/case-report.js';
 import { VigilError } from '../shared/errors.js';
-import { type CaseActor, caseAudit, getCase, requireCaseAccess } from './case-service.js';
+import {
+  accountOf,
+  type CaseActor,
+  caseAudit,
+  getCase,
+  requireCaseAccess,
+} from './case-service.js';
 import { listPersons, type PersonSettings, readVictimData } from './person-service.js';
 import type { Job, ServiceStore } from './repositories.js';
 import type { EvidenceRecord, LoggedEvent, Vault } from './vault.js';
@@ -42,8 +48,6 @@ export interface CaptureRequest {
   /** Why the last attempt failed (a message without internals). */
   readonly error?: string;
 }
-
-const accountOf = (who: CaseActor) => ({ id: who.accountId, roles: who.roles });
 
 export function capturePayload(value: unknown): CapturePayload | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { CUSTODY_FORMAT, type CustodyEvent, custodyLeaf } from '../ledger/custody.js';
 import { VigilError } from '../shared/errors.js';
-import { type CaseActor, caseAudit, requireCaseAccess } from './case-service.js';
+import { accountOf, type CaseActor, caseAudit, requireCaseAccess } from './case-service.js';
 import type {
   Executor,
   PersonKind,
@@ -140,8 +140,6 @@ export interface PersonInput {
 }
 
 const TOOL = { name: 'vigil', version: '0.1.0' } as const;
-
-const accountOf = (who: CaseActor) => ({ id: who.accountId, roles: who.roles });
 
 const notFound = (kind: string, id: string) =>
   new VigilError('NOT_FOUND', `No ${kind} has the id ${id}.`, { details: { kind, id } });

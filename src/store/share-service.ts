@@ -43,7 +43,13 @@ import { openPackage, sealPackage } from '../share/package.js';
 import { buildStixBundle } from '../share/stix.js';
 import { VigilError } from '../shared/errors.js';
 import { openBundle } from './bundle-io.js';
-import { type CaseActor, caseAudit, getCase, requireCaseAccess } from './case-service.js';
+import {
+  accountOf,
+  type CaseActor,
+  caseAudit,
+  getCase,
+  requireCaseAccess,
+} from './case-service.js';
 import type { ServiceStore } from './repositories.js';
 import { recordAudit } from './service-common.js';
 import type { Partner, SharePackageRecord, StoredAgreement } from './share-records.js';
@@ -66,7 +72,6 @@ const FILES = {
 /** Items of a case whose identifiers an export gathers, at most. */
 const MAX_ITEMS = 5_000;
 
-const accountOf = (who: CaseActor) => ({ id: who.accountId, roles: who.roles });
 const normalFingerprint = (text: string) => text.replace(/\s+/g, '').toLowerCase();
 
 function notFound(kind: string, id: string): VigilError {
